@@ -1,0 +1,12 @@
+/** Words shared by the transport, the reconnect controller and the facade (SPEC §1). */
+
+export type ConnectionState = 'Disconnected' | 'Connecting' | 'Connected' | 'Closing';
+
+/** `Clean`: close frame 1000/1001; `TransportError`: socket error, abrupt end, missed pong; `ProtocolError`: subprotocol not agreed, invalid frame. */
+export type CloseReason = 'Clean' | 'TransportError' | 'ProtocolError';
+
+export interface CloseInfo {
+  readonly reason: CloseReason;
+  readonly code: number;
+  readonly detail: string;
+}
