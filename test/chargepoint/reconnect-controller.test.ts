@@ -81,6 +81,7 @@ describe('ReconnectController', () => {
     controller.opened('ocpp1.6');
     controller.closed(dropped);
     controller.stop();
+    assert.deepEqual(closes, [], 'no socket to close while waiting to reconnect');
     assert.equal(clock.pendingTimers(), 0);
     clock.advance(60_000);
     assert.equal(connects(), 1);
