@@ -200,6 +200,8 @@ export class ChargePoint extends EventEmitter<ChargePointEvents> {
       open: (protocol) => {
         if (this.transport !== transport) return;
         this.controller.opened(protocol);
+        // stop()/disconnect() may have begun closing while the handshake completed: no boot then.
+        if (this.controller.state !== 'Connected') return;
         this.session.opened((text) => transport.send(text));
       },
       message: (text) => {

@@ -142,9 +142,11 @@ export class ReconnectController {
     this.closeSeenAt = this.options.clock.now();
     this.stats.lastCloseReason = info.reason;
     this.stats.lastCloseCode = info.code;
-    if (this.running && !this.held) this.scheduleReconnect();
     this.options.signals?.onClosed?.(info);
     if (wasOnline) this.options.signals?.onOffline?.();
+    // A listener may have called stop(), hold() or release() meanwhile: schedule only if still due.
+    const due = this.running && !this.held && this.currentState === 'Disconnected';
+    if (due && this.reconnectTimer === undefined) this.scheduleReconnect();
   }
 
   /** Boot Accepted: the attempt counter goes back to 0; online after the resume delay. */

@@ -68,8 +68,8 @@ describe('ReconnectController', () => {
     assert.deepEqual(log, [
       'connecting 0',
       'connected',
-      'backoff 1 100',
       'closed TransportError',
+      'backoff 1 100',
       'connecting 1',
     ]);
     controller.stop();
@@ -195,5 +195,36 @@ describe('ReconnectController', () => {
     assert.equal(connects(), 2);
     assert.equal(controller.state, 'Connecting');
     controller.stop();
+  });
+});
+
+describe('ReconnectController listeners', () => {
+  it('a closed listener that calls stop() leaves no reconnect; one that calls release() leaves exactly one attempt', () => {
+    const clock = new VirtualClock(0);
+    let connects = 0;
+    const make = (onClosed: (c: ReconnectController) => void) => {
+      const c: ReconnectController = new ReconnectController({
+        clock,
+        policy: resolvePolicy({ initialBackoffMs: 100, maxBackoffMs: 1600, jitterRatio: 0 }),
+        random: () => 0.5,
+        connect: () => {
+          connects++;
+        },
+        close: () => {},
+        signals: { onClosed: () => onClosed(c) },
+      });
+      return c;
+    };
+    const stopping = make((c) => c.stop());
+    stopping.start();
+    stopping.closed(dropped);
+    assert.equal(clock.pendingTimers(), 0);
+    assert.equal(connects, 1);
+    const releasing = make((c) => c.release());
+    releasing.start();
+    releasing.closed(dropped);
+    assert.equal(connects, 3, 'release() connected at once');
+    assert.equal(clock.pendingTimers(), 0, 'and no reconnect timer besides');
+    releasing.stop();
   });
 });
