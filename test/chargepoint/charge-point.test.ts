@@ -383,6 +383,32 @@ describe('ChargePoint CALLs from the CSMS (SPEC §5)', () => {
     await h.cp.stop();
   });
 
+  it('2.0.1: TriggerMessage StatusNotification and Heartbeat are answered and sent, valid per schema', async () => {
+    const h = harness({ ocppVersion: '2.0.1' });
+    const warnings: string[] = [];
+    h.cp.on('warning', (e) => warnings.push(e.message));
+    const t = await bringOnline(h);
+    t.reply(t.lastCall('Heartbeat'), { currentTime: new Date(0).toISOString() });
+    await flush();
+    t.receive(
+      JSON.stringify([
+        2,
+        's1',
+        'TriggerMessage',
+        { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } },
+      ]),
+    );
+    assert.deepEqual(answers(t.written, 's1'), [3, 's1', { status: 'Accepted' }]);
+    const status = t.lastCall('StatusNotification');
+    assert.equal(status.payload['connectorStatus'], 'Available');
+    t.reply(status, {});
+    await flush();
+    t.receive(JSON.stringify([2, 'h1', 'TriggerMessage', { requestedMessage: 'Heartbeat' }]));
+    assert.equal(t.calls().filter((c) => c.action === 'Heartbeat').length, 2);
+    assert.deepEqual(warnings, []);
+    await h.cp.stop();
+  });
+
   it('2.0.1: TriggerMessage BootNotification after Accepted is Rejected (F06.FR.17)', async () => {
     const h = harness({ ocppVersion: '2.0.1' });
     const t = await bringOnline(h);
