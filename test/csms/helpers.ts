@@ -186,3 +186,12 @@ export async function bootedClient(csms: TestCsms, identity: string, version: '1
   if (answer[0] !== 3) throw new Error(`boot not answered: ${JSON.stringify(answer)}`);
   return client;
 }
+
+/** Waits (bounded) until the CSMS has received the frame with this message id. */
+export function received(csms: TestCsms, id: string) {
+  return eventOf<'frame'>(
+    csms,
+    (e) => e.kind === 'frame' && e.direction === 'in' && e.frame?.id === id,
+    `the CSMS receiving ${id}`,
+  );
+}
