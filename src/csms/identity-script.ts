@@ -285,6 +285,9 @@ export class IdentityScript {
 }
 
 function checkBootAnswer(answer: BootAnswerSpec): void {
+  if (!Number.isInteger(answer.intervalS) || answer.intervalS < 0) {
+    throw new RangeError(`boot answer interval ${answer.intervalS} is not a whole number of seconds >= 0`);
+  }
   for (const version of OCPP_VERSIONS) {
     const payload = messagesFor(version).bootNotificationResponse(answer, new Date(0));
     const failure = sharedValidator().validateResponse(version, 'BootNotification', payload);
