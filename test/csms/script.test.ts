@@ -272,6 +272,7 @@ describe('pings', () => {
       assert.deepEqual([close.by, close.reason, close.at], ['csms', 'pong timeout', start + 1500]);
       assert.equal((await within(3000, 'close', dead.closed)).code, 1006);
       assert.equal(csms.isConnected('ALIVE'), true);
+      assert.equal(alive.ws.readyState, alive.ws.OPEN);
       assert.equal(clock.pendingTimers(), 0);
     } finally {
       await csms.close();
