@@ -191,4 +191,30 @@ describe('handshake', () => {
       await csms.close();
     }
   });
+
+  it('listens again on the same port after close(); the recorder and scripts persist', async () => {
+    const csms = await startCsms();
+    try {
+      const first = await connect(csms.url('CP1'));
+      const port = csms.port;
+      await csms.close();
+      assert.equal((await within(3000, 'close', first.closed)).code, 1001);
+      assert.equal(csms.port, port);
+      assert.equal(csms.ioPending(), false);
+      csms.script('CP1').bootAnswer('Pending', 5);
+      await csms.listen({ port });
+      const second = await connect(csms.url('CP1'));
+      const boot = await second.boot('1.6');
+      assert.equal((boot[2] as { status: string }).status, 'Pending');
+      assert.deepEqual(
+        csms.recorder.connections('CP1').map((c) => [c.index, c.closedBy, c.closeCode]),
+        [
+          [1, 'csms', 1001],
+          [2, undefined, undefined],
+        ],
+      );
+    } finally {
+      await csms.close();
+    }
+  });
 });
