@@ -5,10 +5,9 @@ Given("the charge point's reconnect policy is:", function (this: ConformanceWorl
   this.setPolicy(table.raw());
 });
 
-Given('the charge point pings the CSMS every {int} ms and gives up after {int} ms without a pong', function (
-  this: ConformanceWorld,
-  intervalMs: number,
-  pongTimeoutMs: number,
-) {
-  this.chargePointPings(intervalMs, pongTimeoutMs);
-});
+Given(
+  'the charge point pings the CSMS every {int} ms and gives up after {int} ms without a pong',
+  function (this: ConformanceWorld, intervalMs: number, pongTimeoutMs: number) {
+    this.chargePointPings(intervalMs, pongTimeoutMs);
+  },
+);

@@ -79,7 +79,11 @@ export function ocpp201Window(policy: ReconnectPolicy, attempt: number, previous
       explain: `twice the previous ${fmt(previous)} ms + random 0–${fmt(r)} ms (doubling ${attempt - 1} of ${k})`,
     };
   }
-  return { min: previous, max: previous, explain: `same as the previous ${fmt(previous)} ms (after ${k} doublings)` };
+  return {
+    min: previous,
+    max: previous,
+    explain: `same as the previous ${fmt(previous)} ms (after ${k} doublings)`,
+  };
 }
 
 /** The window of attempt n under the policy's model; `previous` is the measured delay before it. */
@@ -90,7 +94,8 @@ export function backoffWindow(policy: ReconnectPolicy, attempt: number, previous
 }
 
 export function inWindow(value: number, window: Window): boolean {
-  return value >= window.min - 1e-9 && value <= window.max + 1e-9;
+  // Timers have a resolution of 1 ms, so a delay may land up to 1 ms outside its exact bounds.
+  return value >= window.min - 1 && value <= window.max + 1;
 }
 
 /** "attempt 3 reconnected after 212 ms; expected 320–480 ms (nominal 400 ms ± 20 %)" */

@@ -22,7 +22,10 @@ export interface Settlement {
  */
 export class NumberedMessages {
   private next = 1;
-  private readonly settled = new Map<number, { outcome: Settlement['outcome']; detail: string; times: number }>();
+  private readonly settled = new Map<
+    number,
+    { outcome: Settlement['outcome']; detail: string; times: number }
+  >();
 
   private readonly issued: number[] = [];
 

@@ -78,7 +78,9 @@ export class Observations {
 
   /** Upgrade requests, in order: every connection attempt that reached the CSMS. */
   upgrades(): Array<Extract<RecordedEvent, { kind: 'upgrade' }>> {
-    return this.events().filter((e): e is Extract<RecordedEvent, { kind: 'upgrade' }> => e.kind === 'upgrade');
+    return this.events().filter(
+      (e): e is Extract<RecordedEvent, { kind: 'upgrade' }> => e.kind === 'upgrade',
+    );
   }
 
   /** The charge point is seen online on a connection once it sends a Heartbeat there. */

@@ -67,7 +67,12 @@ export class TimeKeeper {
    * Virtual clock: fires timers one by one, settling in between, so the condition is seen at
    * the exact virtual instant it becomes true. System clock: re-checks on every event.
    */
-  async waitFor<T>(what: string, withinMs: number, check: () => T | undefined, seen?: () => string): Promise<T> {
+  async waitFor<T>(
+    what: string,
+    withinMs: number,
+    check: () => T | undefined,
+    seen?: () => string,
+  ): Promise<T> {
     return this.virtual === undefined
       ? this.waitReal(what, withinMs, check, seen)
       : this.waitVirtual(this.virtual, what, withinMs, check, seen);

@@ -64,10 +64,12 @@ export class ConformanceWorld extends World<WorldParameters> {
   private heartbeatIntervalS = 60;
   private pings: { intervalMs: number; pongTimeoutMs: number } | undefined;
   private started = false;
+  /** Where the charge point connects; stays the same while the CSMS is made unreachable. */
+  private url = '';
   private door: UnreachableDoor | undefined;
   /** The close the latest "connects again" expectation is measured from. */
   private lastDrop: { at: number; connection: number } | undefined;
-  private trigger: { outcome: Payload | Error | undefined } | undefined;
+  private trigger: { outcome: Payload | Error | undefined; at: number } | undefined;
   private offlineSend: { error: Error | undefined; settledAt: number; startedAt: number } | undefined;
   private batches: number[][] = [];
   private checked: { action: string; failure: ValidationFailure | undefined } | undefined;
@@ -106,10 +108,12 @@ export class ConformanceWorld extends World<WorldParameters> {
 
   async prepare(): Promise<void> {
     await this.csms.listen({ host: '127.0.0.1', port: 0 });
+    this.url = this.csms.url(this.identity);
   }
 
   useVersion(version: string): void {
-    if (!isOcppVersion(version)) throw new Error(`unknown OCPP version ${JSON.stringify(version)}; use 1.6 or 2.0.1`);
+    if (!isOcppVersion(version))
+      throw new Error(`unknown OCPP version ${JSON.stringify(version)}; use 1.6 or 2.0.1`);
     this.version = version;
   }
 
@@ -192,7 +196,7 @@ export class ConformanceWorld extends World<WorldParameters> {
     if (this.started) throw new Error('the charge point was already started in this scenario');
     this.started = true;
     await this.sut.start({
-      url: this.csms.url(this.identity),
+      url: this.url,
       identity: this.identity,
       version: this.version,
       policy: this.policy,
@@ -270,7 +274,10 @@ export class ConformanceWorld extends World<WorldParameters> {
 
   csmsTriggers(message: string): void {
     const payload = messagesFor(this.version).triggerMessageRequest(message as TriggerableMessage);
-    const trigger: { outcome: Payload | Error | undefined } = { outcome: undefined };
+    const trigger: { outcome: Payload | Error | undefined; at: number } = {
+      outcome: undefined,
+      at: this.clock.now(),
+    };
     this.trigger = trigger;
     this.script()
       .sendCall('TriggerMessage', payload, { timeoutMs: 5_000 })
@@ -296,15 +303,17 @@ export class ConformanceWorld extends World<WorldParameters> {
       () => this.obs.connections().find((c) => c.index === drop.connection)?.closeAt,
     );
     const window = widen(backoffWindow(this.policy, attempt), this.tolerance);
-    const upgrade = await this.keeper.waitFor(
-      `a connection attempt after the close (attempt ${attempt})`,
-      window.max + 1,
-      () => this.obs.upgrades().find((u) => u.at >= closeAt && u.connection > drop.connection),
-      () => this.obs.summary(),
-    ).catch((error: Error) => {
-      this.recordCheck(`attempt ${attempt}`, closeAt, window, undefined, false);
-      throw error;
-    });
+    const upgrade = await this.keeper
+      .waitFor(
+        `a connection attempt after the close (attempt ${attempt})`,
+        window.max + 1,
+        () => this.obs.upgrades().find((u) => u.at >= closeAt && u.connection > drop.connection),
+        () => this.obs.summary(),
+      )
+      .catch((error: Error) => {
+        this.recordCheck(`attempt ${attempt}`, closeAt, window, undefined, false);
+        throw error;
+      });
     this.verifyDelay(`attempt ${attempt} reconnected`, closeAt, upgrade.at, window);
   }
 
@@ -335,11 +344,14 @@ export class ConformanceWorld extends World<WorldParameters> {
 
   noDelayAboveMaximum(): void {
     const max = this.policy.backoff === 'ocpp201' ? Number.POSITIVE_INFINITY : this.policy.maxBackoffMs;
-    const limit = max + (Number.isFinite(max) ? widen({ min: max, max, explain: '' }, this.tolerance).max - max : 0);
+    const limit =
+      max + (Number.isFinite(max) ? widen({ min: max, max, explain: '' }, this.tolerance).max - max : 0);
     const over = this.measuredIntervals().filter((i) => i.delay > limit);
     if (over.length) {
       throw new Error(
-        over.map((o) => `a reconnect came after ${fmt(o.delay)} ms; the maximum back-off is ${fmt(max)} ms`).join('\n'),
+        over
+          .map((o) => `a reconnect came after ${fmt(o.delay)} ms; the maximum back-off is ${fmt(max)} ms`)
+          .join('\n'),
       );
     }
   }
@@ -350,7 +362,9 @@ export class ConformanceWorld extends World<WorldParameters> {
     for (let i = 1; i < delays.length; i++) {
       const previous = delays[i - 1] as number;
       const current = delays[i] as number;
-      const floor = ratio * previous - (widen({ min: previous, max: previous, explain: '' }, this.tolerance).max - previous);
+      const floor =
+        ratio * previous -
+        (widen({ min: previous, max: previous, explain: '' }, this.tolerance).max - previous);
       if (current < floor) {
         failures.push(
           `attempt ${i + 1} waited ${fmt(current)} ms, less than ${ratio} × the ${fmt(previous)} ms before it`,
@@ -368,7 +382,9 @@ export class ConformanceWorld extends World<WorldParameters> {
       })
       .then((first) => {
         if (first.action !== action) {
-          throw new Error(`the first message on the new connection was a ${first.action}, expected a ${action}`);
+          throw new Error(
+            `the first message on the new connection was a ${first.action}, expected a ${action}`,
+          );
         }
       });
   }
@@ -450,12 +466,18 @@ export class ConformanceWorld extends World<WorldParameters> {
       const next = answers[i + 1]!;
       if (answer.status === 'Accepted' || next.connection !== answer.connection) continue;
       const interval = answer.intervalS * 1000;
-      const window = widen({ min: interval, max: interval, explain: `retry interval ${answer.intervalS} s` }, this.tolerance);
+      const window = widen(
+        { min: interval, max: interval, explain: `retry interval ${answer.intervalS} s` },
+        this.tolerance,
+      );
       const delay = next.callAt - answer.at;
       checked++;
       const ok = delay >= window.min;
       this.recordCheck(`boot retry ${checked}`, answer.at, window, next.callAt, ok);
-      if (!ok) failures.push(`the BootNotification was retried ${fmt(delay)} ms after a ${answer.status}; the interval was ${fmt(interval)} ms`);
+      if (!ok)
+        failures.push(
+          `the BootNotification was retried ${fmt(delay)} ms after a ${answer.status}; the interval was ${fmt(interval)} ms`,
+        );
       else this.log(`✔ boot retried ${fmt(delay)} ms after ${answer.status} (interval ${fmt(interval)} ms)`);
     }
     if (checked === 0) throw new Error(`no BootNotification retry was seen (${this.obs.summary()})`);
@@ -466,12 +488,14 @@ export class ConformanceWorld extends World<WorldParameters> {
     const connection = this.newConnection();
     if (connection === undefined) throw new Error('no new connection');
     const boots = this.obs.callsOn(connection, 'BootNotification');
-    if (boots.length) throw new Error(`the charge point sent ${boots.length} BootNotification(s) on the new connection`);
+    if (boots.length)
+      throw new Error(`the charge point sent ${boots.length} BootNotification(s) on the new connection`);
   }
 
   neverTwoConnectionsAtOnce(): void {
     const max = this.obs.maxConcurrentConnections();
-    if (max > 1) throw new Error(`the CSMS saw ${max} connections from ${this.identity} open at the same time`);
+    if (max > 1)
+      throw new Error(`the CSMS saw ${max} connections from ${this.identity} open at the same time`);
   }
 
   noMessageIdUsedTwice(): void {
@@ -497,8 +521,12 @@ export class ConformanceWorld extends World<WorldParameters> {
 
   /** No numbered message (by id or by number) sent before the drop reaches the CSMS again after it. */
   async nothingFromBeforeTheDropAgain(): Promise<void> {
+    const close = await this.keeper.waitFor('the CSMS to drop the connection', BRING_UP_LIMIT_MS, () =>
+      this.obs.closes().at(-1),
+    );
+    const drop = { at: close.at, connection: close.connection };
+    this.lastDrop = drop;
     await this.comesOnlineAgain();
-    const drop = this.lastDrop ?? this.dropFromRecord();
     const before = this.obs.calls().filter((c) => c.connection <= drop.connection);
     const after = this.obs.calls().filter((c) => c.connection > drop.connection);
     const ids = new Set(before.map((c) => c.id));
@@ -515,13 +543,9 @@ export class ConformanceWorld extends World<WorldParameters> {
     }
     const duplicates = this.csms.recorder.duplicates(this.identity);
     if (duplicates.length) throw new Error(`the CSMS recorded duplicates: ${JSON.stringify(duplicates)}`);
-    this.log(`before the drop the CSMS received numbers ${[...numbers].join(', ') || 'none'}; none came again`);
-  }
-
-  private dropFromRecord(): { at: number; connection: number } {
-    const close = this.obs.closes()[0];
-    if (close === undefined) throw new Error('the connection was never dropped');
-    return { at: close.at, connection: close.connection };
+    this.log(
+      `before the drop the CSMS received numbers ${[...numbers].join(', ') || 'none'}; none came again`,
+    );
   }
 
   /** The latest batch arrives at the CSMS in order, each number once. */
@@ -541,7 +565,9 @@ export class ConformanceWorld extends World<WorldParameters> {
       () => `numbers so far: ${this.obs.calls('DataTransfer').map(sequenceOf).join(', ')}`,
     );
     if (JSON.stringify(received) !== JSON.stringify(batch)) {
-      throw new Error(`the CSMS received numbers ${received.join(', ')}; expected ${batch.join(', ')} in order, each once`);
+      throw new Error(
+        `the CSMS received numbers ${received.join(', ')}; expected ${batch.join(', ')} in order, each once`,
+      );
     }
   }
 
@@ -556,7 +582,9 @@ export class ConformanceWorld extends World<WorldParameters> {
       if (seq !== undefined && batch.includes(seq)) arrivals.set(seq, { at: call.at, id: call.id, seq });
     }
     const answeredAt = (id: string) =>
-      events.find((e) => e.kind === 'frame' && e.direction === 'out' && e.frame?.id === id && e.frame.type !== 2)?.at;
+      events.find(
+        (e) => e.kind === 'frame' && e.direction === 'out' && e.frame?.id === id && e.frame.type !== 2,
+      )?.at;
     for (let i = 1; i < batch.length; i++) {
       const previous = arrivals.get(batch[i - 1] as number)!;
       const current = arrivals.get(batch[i] as number)!;
@@ -572,19 +600,29 @@ export class ConformanceWorld extends World<WorldParameters> {
   async triggerAnswered(status: string): Promise<void> {
     const trigger = this.trigger;
     if (trigger === undefined) throw new Error('the CSMS sent no TriggerMessage');
-    const outcome = await this.keeper.waitFor('the answer to the TriggerMessage', BRING_UP_LIMIT_MS, () => trigger.outcome);
-    if (outcome instanceof Error) throw new Error(`the TriggerMessage failed: ${outcome.name}: ${outcome.message}`);
+    const outcome = await this.keeper.waitFor(
+      'the answer to the TriggerMessage',
+      BRING_UP_LIMIT_MS,
+      () => trigger.outcome,
+    );
+    if (outcome instanceof Error)
+      throw new Error(`the TriggerMessage failed: ${outcome.name}: ${outcome.message}`);
     if (outcome['status'] !== status) {
-      throw new Error(`the charge point answered the TriggerMessage with ${JSON.stringify(outcome['status'])}, expected ${status}`);
+      throw new Error(
+        `the charge point answered the TriggerMessage with ${JSON.stringify(outcome['status'])}, expected ${status}`,
+      );
     }
   }
 
   async messageArrivesAfterTrigger(action: string): Promise<void> {
-    const from = this.clock.now();
+    const from = this.trigger?.at ?? this.clock.now();
     await this.keeper.waitFor(
       `a ${action} after the TriggerMessage`,
       BRING_UP_LIMIT_MS,
-      () => this.obs.calls(action).find((c) => c.at >= from - 1 && c.connection === this.obs.latestConnection()?.index),
+      () =>
+        this.obs
+          .calls(action)
+          .find((c) => c.at >= from && c.connection === this.obs.latestConnection()?.index),
       () => this.obs.summary(),
     );
   }
@@ -594,7 +632,8 @@ export class ConformanceWorld extends World<WorldParameters> {
     const before = this.obs.calls(action).length;
     await this.keeper.pass(ms);
     const after = this.obs.calls(action).slice(before);
-    if (after.length) throw new Error(`a ${action} arrived ${fmt(after[0]!.at - from)} ms later; none was expected`);
+    if (after.length)
+      throw new Error(`a ${action} arrived ${fmt(after[0]!.at - from)} ms later; none was expected`);
   }
 
   async notOnlineWithoutSubprotocol(): Promise<void> {
@@ -602,7 +641,9 @@ export class ConformanceWorld extends World<WorldParameters> {
     const callsThere = this.obs.calls().filter((c) => refused.some((r) => r.connection === c.connection));
     if (refused.length === 0) throw new Error('no handshake without a common subprotocol took place');
     if (callsThere.length) {
-      throw new Error(`the charge point sent ${callsThere.map((c) => c.action).join(', ')} on a connection without an agreed subprotocol`);
+      throw new Error(
+        `the charge point sent ${callsThere.map((c) => c.action).join(', ')} on a connection without an agreed subprotocol`,
+      );
     }
   }
 
@@ -647,7 +688,9 @@ export class ConformanceWorld extends World<WorldParameters> {
 
   async sendWhileOffline(): Promise<void> {
     const cp = this.requireReference('sending while offline needs the charge point API');
-    await this.keeper.waitFor('the charge point offline', BRING_UP_LIMIT_MS, () => (cp.online ? undefined : true));
+    await this.keeper.waitFor('the charge point offline', BRING_UP_LIMIT_MS, () =>
+      cp.online ? undefined : true,
+    );
     const startedAt = this.clock.now();
     const framesBefore = this.csms.stats(this.identity).framesReceived;
     const payload = messagesFor(this.version).dataTransferRequest({ vendorId: 'org.openreconnect.offline' });
@@ -673,7 +716,9 @@ export class ConformanceWorld extends World<WorldParameters> {
     const sent = this.offlineSend;
     if (sent === undefined) throw new Error('nothing was sent while offline');
     if (!(sent.error instanceof ConnectionClosedError)) {
-      throw new Error(`the call ${sent.error ? `failed with ${sent.error.name}` : 'succeeded'}; expected ConnectionClosedError`);
+      throw new Error(
+        `the call ${sent.error ? `failed with ${sent.error.name}` : 'succeeded'}; expected ConnectionClosedError`,
+      );
     }
     if (sent.settledAt !== sent.startedAt) {
       throw new Error(`the call took ${sent.settledAt - sent.startedAt} ms to fail; it must fail at once`);
@@ -686,7 +731,8 @@ export class ConformanceWorld extends World<WorldParameters> {
       this.numbered.allSettled(sent) ? true : undefined,
     );
     const twice = this.numbered.settlements(sent).filter((s) => s !== undefined && s.times !== 1);
-    if (twice.length) throw new Error(`settled more than once: ${twice.map((s) => `#${s?.seq} ×${s?.times}`).join(', ')}`);
+    if (twice.length)
+      throw new Error(`settled more than once: ${twice.map((s) => `#${s?.seq} ×${s?.times}`).join(', ')}`);
   }
 
   unansweredFailedWithConnectionClosed(): void {
@@ -707,11 +753,15 @@ export class ConformanceWorld extends World<WorldParameters> {
       .settlements(sent)
       .filter((s) => s !== undefined && !answered.has(s.seq) && s.outcome !== 'connection-closed');
     if (wrong.length) {
-      throw new Error(`unanswered messages settled otherwise: ${wrong.map((s) => `#${s?.seq}: ${s?.detail}`).join('; ')}`);
+      throw new Error(
+        `unanswered messages settled otherwise: ${wrong.map((s) => `#${s?.seq}: ${s?.detail}`).join('; ')}`,
+      );
     }
     const closed = this.numbered.settlements(sent).filter((s) => s?.outcome === 'connection-closed').length;
     if (closed === 0) throw new Error('no numbered message failed with a connection-closed error');
-    this.log(`${closed} of ${sent.length} numbered messages failed with ConnectionClosedError; the rest were answered`);
+    this.log(
+      `${closed} of ${sent.length} numbered messages failed with ConnectionClosedError; the rest were answered`,
+    );
   }
 
   async stopChargePoint(): Promise<void> {
@@ -722,7 +772,10 @@ export class ConformanceWorld extends World<WorldParameters> {
     const before = this.obs.upgrades().length;
     await this.keeper.pass(ms);
     const after = this.obs.upgrades().length;
-    if (after !== before) throw new Error(`${after - before} connection attempt(s) came after the charge point was told to stop or stay away`);
+    if (after !== before)
+      throw new Error(
+        `${after - before} connection attempt(s) came after the charge point was told to stop or stay away`,
+      );
   }
 
   forceDrop(): void {
@@ -746,20 +799,33 @@ export class ConformanceWorld extends World<WorldParameters> {
     const cp = this.requireReference('metrics are the reference charge point API');
     const m = cp.metrics;
     const drop = this.lastDrop;
-    const online = drop === undefined ? undefined : this.obs.openedConnections().find((c) => c.index > drop.connection);
+    const online =
+      drop === undefined ? undefined : this.obs.openedConnections().find((c) => c.index > drop.connection);
     const heartbeat = online === undefined ? undefined : this.obs.firstHeartbeatOn(online.index);
     this.log(`metrics: ${JSON.stringify(m)}`);
     const problems: string[] = [];
-    if (m.reconnectAttempts !== expected.attempts) problems.push(`reconnect attempts ${m.reconnectAttempts}, expected ${expected.attempts}`);
-    if (m.lastCloseReason !== expected.reason) problems.push(`last close reason ${m.lastCloseReason}, expected ${expected.reason}`);
+    if (m.reconnectAttempts !== expected.attempts)
+      problems.push(`reconnect attempts ${m.reconnectAttempts}, expected ${expected.attempts}`);
+    if (m.lastCloseReason !== expected.reason)
+      problems.push(`last close reason ${m.lastCloseReason}, expected ${expected.reason}`);
     const reconnect = this.measuredIntervals()[0]?.delay;
-    if (m.currentBackoffMs === undefined || (reconnect !== undefined && Math.abs(m.currentBackoffMs - reconnect) > this.tolerance.absoluteMs)) {
-      problems.push(`current back-off ${m.currentBackoffMs} ms; the measured reconnect delay was ${reconnect} ms`);
+    if (
+      m.currentBackoffMs === undefined ||
+      (reconnect !== undefined && Math.abs(m.currentBackoffMs - reconnect) > this.tolerance.absoluteMs)
+    ) {
+      problems.push(
+        `current back-off ${m.currentBackoffMs} ms; the measured reconnect delay was ${reconnect} ms`,
+      );
     }
     if (drop !== undefined && heartbeat !== undefined) {
       const duration = heartbeat.at - drop.at;
-      if (m.lastReconnectDurationMs === undefined || Math.abs(m.lastReconnectDurationMs - duration) > this.tolerance.absoluteMs + 1) {
-        problems.push(`last reconnect duration ${m.lastReconnectDurationMs} ms; the CSMS saw close → online take ${duration} ms`);
+      if (
+        m.lastReconnectDurationMs === undefined ||
+        Math.abs(m.lastReconnectDurationMs - duration) > this.tolerance.absoluteMs + 1
+      ) {
+        problems.push(
+          `last reconnect duration ${m.lastReconnectDurationMs} ms; the CSMS saw close → online take ${duration} ms`,
+        );
       }
     }
     if (problems.length) throw new Error(problems.join('; '));
@@ -797,7 +863,10 @@ export class ConformanceWorld extends World<WorldParameters> {
     await this.door?.close();
     await this.csms.close();
     if (this.started || this.obs.events().length) {
-      await this.attach(JSON.stringify(this.csms.recorder.toJSON(this.identity), null, 2), 'application/json');
+      await this.attach(
+        JSON.stringify(this.csms.recorder.toJSON(this.identity), null, 2),
+        'application/json',
+      );
       const svg = renderTimeline(this.obs.events(), this.checks, `${this.identity} — OCPP ${this.version}`);
       await this.attach(Buffer.from(svg, 'utf8'), 'image/svg+xml');
       const output = this.sut.output();
@@ -850,7 +919,10 @@ export class ConformanceWorld extends World<WorldParameters> {
     let previous = 0;
     for (let n = 1; n <= count; n++) {
       const w = backoffWindow(this.policy, n, previous || undefined);
-      const max = this.policy.backoff === 'ocpp201' && n > 1 ? 2 * previous + this.policy.retryBackOffRandomRangeMs : w.max;
+      const max =
+        this.policy.backoff === 'ocpp201' && n > 1
+          ? 2 * previous + this.policy.retryBackOffRandomRangeMs
+          : w.max;
       total += max;
       previous = max;
     }
@@ -866,7 +938,13 @@ export class ConformanceWorld extends World<WorldParameters> {
     if (!ok) throw new Error(line);
   }
 
-  private recordCheck(label: string, from: number, window: Window, measured: number | undefined, passed: boolean): void {
+  private recordCheck(
+    label: string,
+    from: number,
+    window: Window,
+    measured: number | undefined,
+    passed: boolean,
+  ): void {
     this.checks.push({ label, from, window, ...(measured === undefined ? {} : { measured }), passed });
   }
 }

@@ -35,10 +35,18 @@ const COLORS = {
  * red ticks, BootNotifications, Heartbeats and other CALLs as ticks, and every timing check as a
  * shaded band (the allowed window) with the measured instant marked.
  */
-export function renderTimeline(events: readonly RecordedEvent[], checks: readonly TimelineCheck[], title: string): string {
+export function renderTimeline(
+  events: readonly RecordedEvent[],
+  checks: readonly TimelineCheck[],
+  title: string,
+): string {
   const times = [
     ...events.map((e) => e.at),
-    ...checks.flatMap((c) => [c.from, c.from + c.window.max, ...(c.measured === undefined ? [] : [c.measured])]),
+    ...checks.flatMap((c) => [
+      c.from,
+      c.from + c.window.max,
+      ...(c.measured === undefined ? [] : [c.measured]),
+    ]),
   ];
   const start = times.length ? Math.min(...times) : 0;
   const end = times.length ? Math.max(...times) : 1;
@@ -48,7 +56,7 @@ export function renderTimeline(events: readonly RecordedEvent[], checks: readonl
   const height = 30 + LANES.length * LANE + 30;
   const parts: string[] = [];
 
-  parts.push(`<text x="8" y="18" font-size="13" font-weight="bold">${escape(title)}</text>`);
+  parts.push(`<text x="8" y="18" font-size="13" font-weight="bold">${escapeXml(title)}</text>`);
   for (const lane of LANES) {
     parts.push(`<text x="8" y="${laneY(lane) + 16}" font-size="11">${lane}</text>`);
     parts.push(
@@ -62,13 +70,26 @@ export function renderTimeline(events: readonly RecordedEvent[], checks: readonl
     if (e.kind === 'close') {
       const from = opens.get(e.connection) ?? e.at;
       opens.delete(e.connection);
-      parts.push(bar(x(from), x(e.at), laneY('connection'), COLORS.connection, `#${e.connection} ${e.code} by ${e.by}`));
+      parts.push(
+        bar(
+          x(from),
+          x(e.at),
+          laneY('connection'),
+          COLORS.connection,
+          `#${e.connection} ${e.code} by ${e.by}`,
+        ),
+      );
     }
     if (e.kind === 'handshake' && e.outcome !== 'accepted') {
       parts.push(tick(x(e.at), laneY('connection'), COLORS.refused, `refused ${e.status ?? e.outcome}`));
     }
     if (e.kind === 'frame' && e.direction === 'in' && e.frame?.type === CALL) {
-      const lane = e.frame.action === 'BootNotification' ? 'boot' : e.frame.action === 'Heartbeat' ? 'heartbeat' : 'other CALLs';
+      const lane =
+        e.frame.action === 'BootNotification'
+          ? 'boot'
+          : e.frame.action === 'Heartbeat'
+            ? 'heartbeat'
+            : 'other CALLs';
       const color = lane === 'boot' ? COLORS.boot : lane === 'heartbeat' ? COLORS.heartbeat : COLORS.other;
       parts.push(tick(x(e.at), laneY(lane), color, `${e.frame.action} @ ${e.at - start} ms`));
     }
@@ -82,13 +103,13 @@ export function renderTimeline(events: readonly RecordedEvent[], checks: readonl
     const x1 = x(check.from + check.window.min);
     const x2 = Math.max(x1 + 2, x(check.from + check.window.max));
     parts.push(
-      `<rect x="${x1.toFixed(1)}" y="${y + 2}" width="${(x2 - x1).toFixed(1)}" height="${LANE - 10}" fill="${check.passed ? COLORS.windowOk : COLORS.windowBad}"><title>${escape(check.label)}</title></rect>`,
+      `<rect x="${x1.toFixed(1)}" y="${y + 2}" width="${(x2 - x1).toFixed(1)}" height="${LANE - 10}" fill="${check.passed ? COLORS.windowOk : COLORS.windowBad}"><title>${escapeXml(check.label)}</title></rect>`,
     );
     if (check.measured !== undefined) {
       const mx = x(check.measured);
       const color = check.passed ? COLORS.markerOk : COLORS.markerBad;
       parts.push(
-        `<path d="M${mx.toFixed(1)} ${y + 2} l5 ${LANE - 10} l-10 0 z" fill="${color}"><title>${escape(check.label)}</title></path>`,
+        `<path d="M${mx.toFixed(1)} ${y + 2} l5 ${LANE - 10} l-10 0 z" fill="${color}"><title>${escapeXml(check.label)}</title></path>`,
       );
     }
   }
@@ -111,13 +132,13 @@ ${parts.join('\n')}
 }
 
 function bar(x1: number, x2: number, y: number, color: string, label: string): string {
-  return `<rect x="${x1.toFixed(1)}" y="${y + 6}" width="${Math.max(2, x2 - x1).toFixed(1)}" height="${LANE - 16}" rx="3" fill="${color}"><title>${escape(label)}</title></rect>`;
+  return `<rect x="${x1.toFixed(1)}" y="${y + 6}" width="${Math.max(2, x2 - x1).toFixed(1)}" height="${LANE - 16}" rx="3" fill="${color}"><title>${escapeXml(label)}</title></rect>`;
 }
 
 function tick(x: number, y: number, color: string, label: string): string {
-  return `<rect x="${(x - 1.5).toFixed(1)}" y="${y + 4}" width="3" height="${LANE - 12}" fill="${color}"><title>${escape(label)}</title></rect>`;
+  return `<rect x="${(x - 1.5).toFixed(1)}" y="${y + 4}" width="3" height="${LANE - 12}" fill="${color}"><title>${escapeXml(label)}</title></rect>`;
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

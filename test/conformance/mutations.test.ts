@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
 import { Writable } from 'node:stream';
+import { before, describe, it } from 'node:test';
 import type { IRunEnvironment, ISupportCodeLibrary } from '@cucumber/cucumber/api';
-import { loadConfiguration, loadSupport, runCycle } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import type { ChargePointFaults } from '../../src/chargepoint';
 
 /**
@@ -28,7 +28,8 @@ const MUTATIONS: readonly Mutation[] = [
   {
     fault: 'skipResumeDelay',
     tags: '@ResumeDelay_RespectsPolicy and @ocpp16',
-    expect: /after the boot was accepted after 0 ms; expected 750–750 ms|arrived 0 ms after the boot was accepted/,
+    expect:
+      /after the boot was accepted after 0 ms; expected 750–750 ms|arrived 0 ms after the boot was accepted/,
   },
   {
     fault: 'noReboot',
@@ -60,7 +61,11 @@ const MUTATIONS: readonly Mutation[] = [
     tags: '@OneCallInFlight and @ocpp16',
     expect: /before the CSMS had answered it|concurrent-call/,
   },
-  { fault: 'noBackoff', tags: '@AbruptTermination and @ocpp16', expect: /attempt 1 reconnected after 0 ms; expected 80–120 ms/ },
+  {
+    fault: 'noBackoff',
+    tags: '@AbruptTermination and @ocpp16',
+    expect: /attempt 1 reconnected after 0 ms; expected 80–120 ms/,
+  },
   {
     fault: 'noBackoff',
     tags: '@ServerUnreachable and @ocpp201',
@@ -77,39 +82,27 @@ interface RunResult {
 let support: ISupportCodeLibrary;
 const environment: IRunEnvironment = { cwd: process.cwd(), stderr: process.stderr };
 
-async function run(tags: string, worldParameters: Record<string, unknown>): Promise<RunResult> {
-  const chunks: string[] = [];
-  const stdout = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
+async function run(tags: string, worldParameters: object): Promise<RunResult> {
+  const sink = new Writable({
+    write(_chunk, _encoding, done) {
       done();
     },
   });
   const { runConfiguration } = await loadConfiguration(
-    {
-      provided: {
-        tags,
-        worldParameters,
-        format: ['message'],
-      },
-      profiles: [],
-    },
+    { provided: { tags, worldParameters: worldParameters as never }, profiles: [] },
     environment,
   );
-  const { success } = await runCycle(
-    { ...runConfiguration, support, formats: { stdout: 'message', files: {}, options: {}, publish: false } },
-    { ...environment, stdout },
+  const failures: string[] = [];
+  let scenarios = 0;
+  const { success } = await runCucumber(
+    { ...runConfiguration, support, formats: { stdout: 'summary', files: {}, options: {}, publish: false } },
+    { ...environment, stdout: sink },
+    (envelope) => {
+      if (envelope.testCaseStarted) scenarios++;
+      const result = envelope.testStepFinished?.testStepResult;
+      if (result?.status === 'FAILED') failures.push(result.message ?? '');
+    },
   );
-  const envelopes = chunks
-    .join('')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as Record<string, { testStepResult?: { status: string; message?: string } }>);
-  const failures = envelopes
-    .map((e) => e['testStepFinished']?.testStepResult)
-    .filter((r) => r?.status === 'FAILED')
-    .map((r) => r?.message ?? '');
-  const scenarios = envelopes.filter((e) => e['testCaseStarted'] !== undefined).length;
   return { success, scenarios, failures };
 }
 
@@ -131,7 +124,11 @@ describe('the conformance suite fails broken charge points', () => {
       );
       const healthy = await run(mutation.tags, { ...random });
       assert.ok(healthy.scenarios > 0);
-      assert.equal(healthy.success, true, `${mutation.tags} failed without a fault:\n${healthy.failures.join('\n---\n')}`);
+      assert.equal(
+        healthy.success,
+        true,
+        `${mutation.tags} failed without a fault:\n${healthy.failures.join('\n---\n')}`,
+      );
     });
   }
 });

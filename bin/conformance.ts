@@ -1,0 +1,114 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import type { Envelope } from '@cucumber/messages';
+import { loadSutFile, SutFileError } from '../support/sut/sut-file';
+import { type ScenarioVerdict, summarize, verdictTable } from './verdicts';
+
+const USAGE = `usage: npm run conformance -- [--sut FILE] [--tags EXPRESSION] [--realtime]
+
+  --sut FILE        validate a third-party charge point described by a SUT file (real time)
+  --tags EXPR       run only the scenarios matching a Cucumber tag expression, e.g. "@Reconnect_Basic"
+  --realtime        run the reference charge point on the system clock instead of the virtual one
+  --help            this text
+
+Reports: reports/cucumber-report.{html,xml,json} (reports/realtime/… with --realtime or --sut)`;
+
+interface Args {
+  sut?: string;
+  tags?: string;
+  realtime: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { realtime: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    const [name, inline] =
+      flag.startsWith('--') && flag.includes('=') ? flag.split(/=(.*)/s, 2) : [flag, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--sut':
+        args.sut = value();
+        break;
+      case '--tags':
+        args.tags = value();
+        break;
+      case '--realtime':
+        args.realtime = true;
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+        break;
+      default:
+        throw new UsageError(`unknown option ${name}`);
+    }
+  }
+  return args;
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`conformance: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  let sutName = 'reference charge point';
+  if (args.sut !== undefined) {
+    try {
+      sutName = loadSutFile(args.sut).name;
+    } catch (error) {
+      if (!(error instanceof SutFileError)) throw error;
+      process.stderr.write(`conformance: ${error.message}\n`);
+      return 2;
+    }
+  }
+  const external = args.sut !== undefined;
+  const profile = external || args.realtime ? 'realtime' : 'default';
+  const worldParameters = external
+    ? { clock: 'system', sut: resolve(args.sut as string) }
+    : { clock: args.realtime ? 'system' : 'virtual' };
+  const environment = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+  const { runConfiguration } = await loadConfiguration(
+    {
+      profiles: [profile],
+      provided: { worldParameters, ...(args.tags === undefined ? {} : { tags: args.tags }) },
+    },
+    environment,
+  );
+  const envelopes: Envelope[] = [];
+  const started = Date.now();
+  const { success } = await runCucumber(runConfiguration, environment, (envelope) =>
+    envelopes.push(envelope),
+  );
+  const verdicts: ScenarioVerdict[] = summarize(envelopes);
+  const dir = profile === 'realtime' ? 'reports/realtime' : 'reports';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    `${dir}/verdicts.json`,
+    `${JSON.stringify({ sut: sutName, clock: worldParameters.clock, durationMs: Date.now() - started, verdicts }, null, 2)}\n`,
+  );
+  process.stdout.write(`\n${verdictTable(sutName, verdicts)}\n`);
+  return success ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(`conformance: ${error.stack ?? error.message}\n`);
+    process.exitCode = 1;
+  },
+);
