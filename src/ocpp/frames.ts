@@ -91,7 +91,14 @@ export function parseFrame(text: string): ParseResult {
   if (messageType !== CALL && messageType !== CALLRESULT && messageType !== CALLERROR) {
     const readable = typeof messageType === 'number' ? { messageType } : {};
     const id = readableId(data[1]);
-    return fail('UnknownMessageType', `unknown message type ${JSON.stringify(messageType) ?? 'undefined'}`, {
+    // Never stringify the value itself: it may be nested thousands deep or megabytes long.
+    const shown =
+      typeof messageType === 'number'
+        ? String(messageType)
+        : typeof messageType === 'string'
+          ? JSON.stringify(messageType.slice(0, 40))
+          : describe(messageType);
+    return fail('UnknownMessageType', `unknown message type ${shown}`, {
       ...readable,
       ...(id === undefined ? {} : { id }),
     });
@@ -214,6 +221,16 @@ export function callResult(id: string, payload: Payload): CallResult {
   return { type: CALLRESULT, id, payload };
 }
 
+/** Longest ErrorDescription (OCPP 2.0.1 Part 4 §4.2.3; 1.6 sets no limit, so the same is used). */
+export const MAX_ERROR_DESCRIPTION_LENGTH = 255;
+
+/** A CALLERROR; the description is cut to {@link MAX_ERROR_DESCRIPTION_LENGTH} (it may quote peer input). */
 export function callError(id: string, code: string, description = '', details: Payload = {}): CallError {
-  return { type: CALLERROR, id, code, description, details };
+  return {
+    type: CALLERROR,
+    id,
+    code,
+    description: description.slice(0, MAX_ERROR_DESCRIPTION_LENGTH),
+    details,
+  };
 }
