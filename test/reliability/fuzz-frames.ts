@@ -127,7 +127,8 @@ export function generateFrame(rng: Rng, id: string, options: FuzzOptions): FuzzF
       const frame = [...base];
       frame[position] = pick(rng, WRONG_VALUES);
       // Position 0: an unknown message type with a readable id; 1: no unique id any more.
-      const extra = position === 0 ? { otherId: id } : position === 1 ? {} : { answerId: id };
+      const extra =
+        position === 0 ? { otherId: id, claimedType: frame[0] } : position === 1 ? {} : { answerId: id };
       return text(JSON.stringify(frame), `wrong type at ${position}`, extra);
     }
     case 3: {
@@ -136,7 +137,11 @@ export function generateFrame(rng: Rng, id: string, options: FuzzOptions): FuzzF
         rng() < 0.5 ? [3, id, { status: 'Accepted' }] : [4, id, 'GenericError', 'fuzz', {}];
       const position = int(rng, 0, frame.length - 1);
       frame[position] = pick(rng, WRONG_VALUES);
-      return text(JSON.stringify(frame), 'broken answer', position === 0 ? { otherId: id } : {});
+      return text(
+        JSON.stringify(frame),
+        'broken answer',
+        position === 0 ? { otherId: id, claimedType: frame[0] } : {},
+      );
     }
     case 4: {
       const length = pick(rng, [0, 36, 37, 10_000]);

@@ -54,7 +54,14 @@ export function checkAnswers(input: OracleInput): string[] {
     if (f.otherId !== undefined) {
       expected.add(f.otherId);
       const got = answersById.get(f.otherId) ?? [];
-      if (version === '2.0.1') {
+      if (typeof f.claimedType !== 'number') {
+        // Not even a number: an unknown type (MessageTypeNotSupported / ignored in 1.6) or a
+        // malformed frame (the RPC framework code) — both readings are OCPP-J; never two answers.
+        const allowed = ['MessageTypeNotSupported', 'ProtocolError', 'RpcFrameworkError'];
+        if (got.length > 1 || got.some((a) => a.type !== 4 || !allowed.includes(a.code ?? ''))) {
+          problems.push(`${f.tag}: expected at most one CALLERROR, got ${JSON.stringify(got)}`);
+        }
+      } else if (version === '2.0.1') {
         if (got.length !== 1 || got[0]?.code !== 'MessageTypeNotSupported') {
           problems.push(`${f.tag}: expected one MessageTypeNotSupported, got ${JSON.stringify(got)}`);
         }
