@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
 import { loadSutFile, SutFileError } from '../support/sut/sut-file';
 import { type ScenarioVerdict, summarize, verdictTable } from './verdicts';
+
+const PACKAGE_ROOT = resolve(__dirname, '..');
 
 const USAGE = `usage: npm run conformance -- [--sut FILE] [--tags EXPRESSION] [--realtime]
 
@@ -12,7 +14,8 @@ const USAGE = `usage: npm run conformance -- [--sut FILE] [--tags EXPRESSION] [-
   --realtime        run the reference charge point on the system clock instead of the virtual one
   --help            this text
 
-Reports: reports/cucumber-report.{html,xml,json} (reports/realtime/… with --realtime or --sut)`;
+Reports: ./reports/cucumber-report.{html,xml,json} and verdicts.json
+         (./reports/realtime/… with --realtime or --sut)`;
 
 interface Args {
   sut?: string;
@@ -75,15 +78,31 @@ async function main(): Promise<number> {
     }
   }
   const external = args.sut !== undefined;
-  const profile = external || args.realtime ? 'realtime' : 'default';
   const worldParameters = external
     ? { clock: 'system', sut: resolve(args.sut as string) }
     : { clock: args.realtime ? 'system' : 'virtual' };
-  const environment = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+  // Features and support code come from this package; reports go to the caller's directory.
+  const dir = resolve(external || args.realtime ? 'reports/realtime' : 'reports');
+  const environment = { cwd: PACKAGE_ROOT, stdout: process.stdout, stderr: process.stderr };
   const { runConfiguration } = await loadConfiguration(
     {
-      profiles: [profile],
-      provided: { worldParameters, ...(args.tags === undefined ? {} : { tags: args.tags }) },
+      file: false,
+      profiles: [],
+      provided: {
+        paths: [join(PACKAGE_ROOT, 'features/**/*.feature')],
+        require: [join(PACKAGE_ROOT, 'support/**/*.ts'), join(PACKAGE_ROOT, 'step-definitions/**/*.ts')],
+        requireModule: ['ts-node/register'],
+        format: [
+          'summary',
+          `html:${dir}/cucumber-report.html`,
+          `junit:${dir}/cucumber-report.xml`,
+          `json:${dir}/cucumber-report.json`,
+        ],
+        formatOptions: { junit: { suiteName: `OCPP reconnect conformance — ${sutName}` } },
+        strict: true,
+        worldParameters,
+        ...(args.tags === undefined ? {} : { tags: args.tags }),
+      },
     },
     environment,
   );
@@ -93,7 +112,6 @@ async function main(): Promise<number> {
     envelopes.push(envelope),
   );
   const verdicts: ScenarioVerdict[] = summarize(envelopes);
-  const dir = profile === 'realtime' ? 'reports/realtime' : 'reports';
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     `${dir}/verdicts.json`,

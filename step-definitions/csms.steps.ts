@@ -45,15 +45,11 @@ Given(
 );
 
 Given(
-  'the CSMS answers every {word} only after {int} ms',
-  function (this: ConformanceWorld, action: string, ms: number) {
-    this.csmsDelaysAnswers(action, ms);
+  'the CSMS answers each numbered message only after {int} ms',
+  function (this: ConformanceWorld, ms: number) {
+    this.csmsDelaysNumberedAnswers(ms);
   },
 );
-
-Given('the CSMS never answers a {word}', function (this: ConformanceWorld, action: string) {
-  this.csmsWithholdsAnswers(action);
-});
 
 Given(
   'the CSMS drops the connection when numbered message {int} arrives',

@@ -99,8 +99,12 @@ export function inWindow(value: number, window: Window): boolean {
 }
 
 /** "attempt 3 reconnected after 212 ms; expected 320–480 ms (nominal 400 ms ± 20 %)" */
-export function describeMeasurement(what: string, value: number, window: Window): string {
-  return `${what} after ${fmt(value)} ms; expected ${fmt(window.min)}–${fmt(window.max)} ms (${window.explain})`;
+export function describeMeasurement(what: string, value: number, window: Window, since?: string): string {
+  const measured =
+    since === undefined ? `${what} after ${fmt(value)} ms` : `${what} ${fmt(value)} ms after ${since}`;
+  const expected =
+    window.min === window.max ? `${fmt(window.min)} ms` : `${fmt(window.min)}–${fmt(window.max)} ms`;
+  return `${measured}; expected ${expected} (${window.explain})`;
 }
 
 export function fmt(ms: number): string {

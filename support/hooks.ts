@@ -9,6 +9,11 @@ Before(async function (this: ConformanceWorld) {
   await this.prepare();
 });
 
+// A scenario that needs the reference charge point's insides is NOT APPLICABLE to another one.
+Before({ tags: '@reference-only' }, function (this: ConformanceWorld) {
+  return this.referenceOnly();
+});
+
 // Stops the charge point and the CSMS, attaches the frame log and the timeline, and fails the
 // scenario on any finding it did not expect (@SchemaValidity is this global check).
 After(async function (this: ConformanceWorld) {

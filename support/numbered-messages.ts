@@ -1,6 +1,7 @@
 import type { ChargePoint } from '../src/chargepoint';
-import type { RecordedCall } from '../src/csms';
+import type { IdentityScript, RecordedCall, RecordedEvent, Recorder } from '../src/csms';
 import { ConnectionClosedError } from '../src/ocpp/errors';
+import { CALL } from '../src/ocpp/frames';
 import { messagesFor } from '../src/ocpp/messages';
 import type { OcppVersion } from '../src/ocpp/version';
 
@@ -16,32 +17,50 @@ export interface Settlement {
 }
 
 /**
- * Numbered application messages (DataTransfer with a sequence number) sent by the reference
- * charge point, and a ledger of how each settled, so "every call settles once" and "no number
- * from before the drop comes back" can be checked.
+ * Numbered application messages: a burst the charge point sends so the suite can tell, at the
+ * CSMS, which message is which and whether any came twice.
  */
-export class NumberedMessages {
+export interface NumberedMessages {
+  /** The action the numbered messages arrive as at the CSMS. */
+  readonly action: string;
+  /** Makes the charge point send `count` more; returns their numbers. */
+  send(count: number): number[];
+  /** The number a recorded CALL carries, if it is one of the numbered messages. */
+  sequenceOf(call: RecordedCall): number | undefined;
+  /** Numbers sent so far, in order. */
+  sent(): readonly number[];
+}
+
+/**
+ * The reference charge point sends DataTransfer calls with the number in `data`, through its
+ * application API, and the suite keeps a ledger of how each call settled.
+ */
+export class DataTransferNumbers implements NumberedMessages {
+  readonly action = 'DataTransfer';
   private next = 1;
+  private readonly issued: number[] = [];
   private readonly settled = new Map<
     number,
     { outcome: Settlement['outcome']; detail: string; times: number }
   >();
 
-  private readonly issued: number[] = [];
+  constructor(
+    private readonly chargePoint: () => ChargePoint,
+    private readonly version: () => OcppVersion,
+  ) {}
 
-  /** Sequence numbers sent so far, in order. */
   sent(): readonly number[] {
     return this.issued;
   }
 
-  /** Sends `count` numbered messages without waiting for their answers; returns their numbers. */
-  send(cp: ChargePoint, version: OcppVersion, count: number): number[] {
+  send(count: number): number[] {
+    const cp = this.chargePoint();
     const numbers: number[] = [];
     for (let i = 0; i < count; i++) {
       const seq = this.next++;
       numbers.push(seq);
       this.issued.push(seq);
-      const payload = messagesFor(version).dataTransferRequest({
+      const payload = messagesFor(this.version()).dataTransferRequest({
         vendorId: SEQUENCE_VENDOR,
         messageId: 'seq',
         data: String(seq),
@@ -57,6 +76,13 @@ export class NumberedMessages {
       );
     }
     return numbers;
+  }
+
+  sequenceOf(call: RecordedCall): number | undefined {
+    if (call.action !== 'DataTransfer' || call.payload['vendorId'] !== SEQUENCE_VENDOR) return undefined;
+    const data = call.payload['data'];
+    const seq = typeof data === 'string' ? Number(data) : typeof data === 'number' ? data : Number.NaN;
+    return Number.isInteger(seq) ? seq : undefined;
   }
 
   private settle(seq: number, outcome: Settlement['outcome'], detail: string): void {
@@ -78,10 +104,60 @@ export class NumberedMessages {
   }
 }
 
-/** The sequence number a recorded DataTransfer carries, if it is one of the suite's numbered messages. */
-export function sequenceOf(call: RecordedCall): number | undefined {
-  if (call.action !== 'DataTransfer' || call.payload['vendorId'] !== SEQUENCE_VENDOR) return undefined;
-  const data = call.payload['data'];
-  const seq = typeof data === 'string' ? Number(data) : typeof data === 'number' ? data : Number.NaN;
-  return Number.isInteger(seq) ? seq : undefined;
+/**
+ * A third-party charge point is driven through OCPP alone: the CSMS asks it with
+ * TriggerMessage for one StatusNotification after another, and each StatusNotification that
+ * arrives takes the next number (a re-sent one keeps the number of its id).
+ */
+export class TriggeredStatusNumbers implements NumberedMessages {
+  readonly action = 'StatusNotification';
+  private next = 1;
+  private readonly issued: number[] = [];
+  private readonly waiting: number[] = [];
+  private readonly byId = new Map<string, number>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly script: IdentityScript,
+    recorder: Recorder,
+    private readonly identity: string,
+    private readonly version: () => OcppVersion,
+  ) {
+    recorder.on('event', (event: RecordedEvent) => this.observe(event));
+  }
+
+  sent(): readonly number[] {
+    return this.issued;
+  }
+
+  send(count: number): number[] {
+    const numbers: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const seq = this.next++;
+      numbers.push(seq);
+      this.issued.push(seq);
+      this.waiting.push(seq);
+    }
+    const payload = messagesFor(this.version()).triggerMessageRequest('StatusNotification', 1);
+    for (let i = 0; i < count; i++) {
+      this.chain = this.chain.then(
+        () => this.script.sendCall('TriggerMessage', payload, { timeoutMs: 10_000 }).then(() => undefined),
+        () => undefined,
+      );
+    }
+    this.chain = this.chain.catch(() => undefined);
+    return numbers;
+  }
+
+  sequenceOf(call: RecordedCall): number | undefined {
+    return call.action === this.action ? this.byId.get(call.id) : undefined;
+  }
+
+  private observe(event: RecordedEvent): void {
+    if (event.identity !== this.identity || event.kind !== 'frame' || event.direction !== 'in') return;
+    const frame = event.frame;
+    if (frame?.type !== CALL || frame.action !== this.action || this.byId.has(frame.id)) return;
+    const seq = this.waiting.shift();
+    if (seq !== undefined) this.byId.set(frame.id, seq);
+  }
 }

@@ -19,12 +19,14 @@ import {
   type Window,
   widen,
 } from './bounds';
-import { NumberedMessages, sequenceOf } from './numbered-messages';
+import { DataTransferNumbers, type NumberedMessages, TriggeredStatusNumbers } from './numbered-messages';
 import { Observations } from './observations';
 import { policyFromTable } from './policy-table';
 import { renderTimeline, type TimelineCheck } from './report/timeline';
 import type { SutAdapter } from './sut/adapter';
+import { ExternalSut } from './sut/external';
 import { ReferenceSut } from './sut/reference';
+import { loadSutFile, type SutFile } from './sut/sut-file';
 import { TimeKeeper } from './time-keeper';
 import { UnreachableDoor } from './unreachable-door';
 
@@ -37,6 +39,8 @@ export interface WorldParameters {
   readonly tolerance?: Tolerance;
   /** The reference charge point's random source: a seed, or `"max"` for the top of every jitter range. */
   readonly random?: number | 'max';
+  /** Path of a SUT file: run the scenarios against that third-party charge point (system clock). */
+  readonly sut?: string;
 }
 
 /** Generous bounds for things that have no policy number of their own. */
@@ -58,7 +62,9 @@ export class ConformanceWorld extends World<WorldParameters> {
   readonly csms: TestCsms;
   readonly sut: SutAdapter;
   readonly obs: Observations;
-  readonly numbered = new NumberedMessages();
+  readonly numbered: NumberedMessages;
+  /** The SUT file, when a third-party charge point is under test. */
+  readonly sutFile: SutFile | undefined;
   private readonly checks: TimelineCheck[] = [];
   private readonly expectedFindings = new Set<FindingKind>();
   private heartbeatIntervalS = 60;
@@ -76,17 +82,40 @@ export class ConformanceWorld extends World<WorldParameters> {
 
   constructor(options: IWorldOptions<WorldParameters>) {
     super(options);
-    const virtual = (options.parameters.clock ?? 'virtual') === 'virtual';
+    const sutFile = options.parameters.sut === undefined ? undefined : loadSutFile(options.parameters.sut);
+    this.sutFile = sutFile;
+    // A third-party charge point runs on its own (real) clock.
+    const virtual = sutFile === undefined && (options.parameters.clock ?? 'virtual') === 'virtual';
     this.clock = virtual ? new VirtualClock(Date.UTC(2026, 0, 1)) : systemClock;
-    this.tolerance = options.parameters.tolerance ?? (virtual ? EXACT : REAL_TIME);
-    this.identity = `CP${String(++scenarioCounter).padStart(4, '0')}`;
+    this.tolerance = options.parameters.tolerance ?? sutFile?.tolerance ?? (virtual ? EXACT : REAL_TIME);
+    const generated = `CP${String(++scenarioCounter).padStart(4, '0')}`;
+    this.identity =
+      sutFile === undefined || sutFile.command?.includes('{identity}') ? generated : sutFile.identity;
     this.csms = new TestCsms({
       clock: this.clock,
       timingToleranceMs: this.tolerance.absoluteMs,
       bootAnswer: { status: 'Accepted', intervalS: this.heartbeatIntervalS },
+      ...(sutFile?.basicAuth === undefined
+        ? {}
+        : { basicAuth: { [this.identity]: sutFile.basicAuth.password } }),
     });
-    this.sut = new ReferenceSut();
     this.obs = new Observations(this.csms.recorder, this.identity);
+    if (sutFile === undefined) {
+      const reference = new ReferenceSut();
+      this.sut = reference;
+      this.numbered = new DataTransferNumbers(
+        () => this.requireReference('numbered messages go through the charge point API'),
+        () => this.version,
+      );
+    } else {
+      this.sut = new ExternalSut(sutFile);
+      this.numbered = new TriggeredStatusNumbers(
+        this.script(),
+        this.csms.recorder,
+        this.identity,
+        () => this.version,
+      );
+    }
     this.keeper = new TimeKeeper(this.clock, {
       busy: () => [
         ...(this.sut.ioPending() ? ['charge point'] : []),
@@ -107,7 +136,8 @@ export class ConformanceWorld extends World<WorldParameters> {
   /* ---------------------------------------------------------------- set-up */
 
   async prepare(): Promise<void> {
-    await this.csms.listen({ host: '127.0.0.1', port: 0 });
+    const port = this.sutFile?.command === null ? this.sutFile.csmsPort : 0;
+    await this.csms.listen({ host: '127.0.0.1', port: port ?? 0 });
     this.url = this.csms.url(this.identity);
   }
 
@@ -154,8 +184,8 @@ export class ConformanceWorld extends World<WorldParameters> {
     this.script().acceptNoSubprotocol(connections);
   }
 
-  csmsDelaysAnswers(action: string, ms: number): void {
-    this.script().delayAnswers(ms, action);
+  csmsDelaysNumberedAnswers(ms: number): void {
+    this.script().delayAnswers(ms, this.numbered.action);
   }
 
   csmsWithholdsAnswers(action: string): void {
@@ -163,7 +193,7 @@ export class ConformanceWorld extends World<WorldParameters> {
   }
 
   csmsDropsOnNumberedMessage(n: number): void {
-    this.script().closeOnMessage(n, { action: 'DataTransfer' });
+    this.script().closeOnMessage(n, { action: this.numbered.action });
   }
 
   chargePointPings(intervalMs: number, pongTimeoutMs: number): void {
@@ -192,8 +222,29 @@ export class ConformanceWorld extends World<WorldParameters> {
 
   /* ------------------------------------------------------------- life-cycle */
 
-  async startChargePoint(): Promise<void> {
+  /**
+   * Starts the charge point under test with the scenario's policy. For a third-party charge
+   * point the policy in force may be the one its SUT file claims (the report says so), and a
+   * scenario it cannot be given is NOT APPLICABLE: the step then answers 'skipped'.
+   */
+  async startChargePoint(): Promise<'skipped' | undefined> {
     if (this.started) throw new Error('the charge point was already started in this scenario');
+    if (this.sut instanceof ExternalSut) {
+      const verdict = this.sut.policyInForce(this.policy, {
+        pings: this.pings !== undefined,
+        version: this.version,
+      });
+      if (!verdict.applicable) {
+        this.log(`NOT APPLICABLE: ${verdict.reason}`);
+        return 'skipped';
+      }
+      if (verdict.replaced.length) {
+        this.log(
+          `policy replaced by the SUT file's claim (no placeholder in its command): ${verdict.replaced.join(', ')}`,
+        );
+      }
+      this.policy = verdict.policy;
+    }
     this.started = true;
     await this.sut.start({
       url: this.url,
@@ -205,12 +256,38 @@ export class ConformanceWorld extends World<WorldParameters> {
       ...(this.parameters.faults === undefined ? {} : { faults: this.parameters.faults }),
       ...(this.parameters.random === undefined ? {} : { random: randomSource(this.parameters.random) }),
     });
+    if (this.sut instanceof ExternalSut) await this.awaitFirstAttempt(this.sut);
+    return undefined;
+  }
+
+  /** A spawned charge point must reach the CSMS (or its stand-in) within its start-up time. */
+  private async awaitFirstAttempt(sut: ExternalSut): Promise<void> {
+    const limit = this.sutFile?.startupTimeoutMs ?? 15_000;
+    await this.keeper.waitFor(
+      `${sut.name} to connect`,
+      limit,
+      () => {
+        const died = sut.exitedEarly();
+        if (died !== undefined)
+          throw new Error(`${sut.name} ${died} before it connected:\n${sut.output().slice(-2000)}`);
+        return this.obs.upgrades().length > 0 || (this.door?.attemptCount() ?? 0) > 0 ? true : undefined;
+      },
+      () => sut.output().slice(-2000),
+    );
+  }
+
+  /** Marks a scenario that needs the reference charge point's insides as NOT APPLICABLE for another charge point. */
+  referenceOnly(): 'skipped' | undefined {
+    if (this.sut.kind === 'reference') return undefined;
+    this.log(`NOT APPLICABLE: @reference-only — the scenario needs the reference charge point's insides`);
+    return 'skipped';
   }
 
   /** Starts the charge point if needed and waits until the CSMS sees it online (a Heartbeat after an accepted boot). */
-  async chargePointIsOnline(): Promise<void> {
-    if (!this.started) await this.startChargePoint();
+  async chargePointIsOnline(): Promise<'skipped' | undefined> {
+    if (!this.started && (await this.startChargePoint()) === 'skipped') return 'skipped';
     await this.awaitOnline(BRING_UP_LIMIT_MS + this.policy.resumeDelayMs);
+    return undefined;
   }
 
   private async awaitOnline(withinMs: number, after = -Infinity): Promise<RecordedCall> {
@@ -268,8 +345,7 @@ export class ConformanceWorld extends World<WorldParameters> {
   }
 
   sendNumberedMessages(count: number): void {
-    const cp = this.requireReference('numbered application messages are sent through the charge point API');
-    this.batches.push(this.numbered.send(cp, this.version, count));
+    this.batches.push(this.numbered.send(count));
   }
 
   csmsTriggers(message: string): void {
@@ -428,7 +504,7 @@ export class ConformanceWorld extends World<WorldParameters> {
         `a ${early.action} arrived ${fmt(early.at - from)} ms after ${what}; nothing but a BootNotification may come before the resume delay of ${rd} ms`,
       );
     }
-    this.verifyDelay(`the first Heartbeat came after ${what}`, from, heartbeat.at, window);
+    this.verifyDelay('the first Heartbeat came', from, heartbeat.at, window, what);
   }
 
   async heartbeatsKeepComing(count: number): Promise<void> {
@@ -530,15 +606,15 @@ export class ConformanceWorld extends World<WorldParameters> {
     const before = this.obs.calls().filter((c) => c.connection <= drop.connection);
     const after = this.obs.calls().filter((c) => c.connection > drop.connection);
     const ids = new Set(before.map((c) => c.id));
-    const numbers = new Set(before.map(sequenceOf).filter((n) => n !== undefined));
+    const numbers = new Set(before.map((c) => this.numbered.sequenceOf(c)).filter((n) => n !== undefined));
     const sentBefore = new Set(this.batches.flat());
     const repeats = after.filter((c) => {
-      const seq = sequenceOf(c);
+      const seq = this.numbered.sequenceOf(c);
       return ids.has(c.id) || (seq !== undefined && (numbers.has(seq) || sentBefore.has(seq)));
     });
     if (repeats.length) {
       throw new Error(
-        `after the reconnect the CSMS received again: ${repeats.map((c) => `${c.action} id ${c.id} number ${sequenceOf(c) ?? '-'}`).join(', ')}`,
+        `after the reconnect the CSMS received again: ${repeats.map((c) => `${c.action} id ${c.id} number ${this.numbered.sequenceOf(c) ?? '-'}`).join(', ')}`,
       );
     }
     const duplicates = this.csms.recorder.duplicates(this.identity);
@@ -558,11 +634,15 @@ export class ConformanceWorld extends World<WorldParameters> {
       () => {
         const numbers = this.obs
           .calls('DataTransfer')
-          .map(sequenceOf)
+          .map((c) => this.numbered.sequenceOf(c))
           .filter((n): n is number => n !== undefined && batch.includes(n));
         return numbers.length >= batch.length ? numbers : undefined;
       },
-      () => `numbers so far: ${this.obs.calls('DataTransfer').map(sequenceOf).join(', ')}`,
+      () =>
+        `numbers so far: ${this.obs
+          .calls(this.numbered.action)
+          .map((c) => this.numbered.sequenceOf(c))
+          .join(', ')}`,
     );
     if (JSON.stringify(received) !== JSON.stringify(batch)) {
       throw new Error(
@@ -577,8 +657,8 @@ export class ConformanceWorld extends World<WorldParameters> {
     const batch = this.batches[this.batches.length - 1] as number[];
     const events = this.obs.events();
     const arrivals = new Map<number, { at: number; id: string; seq: number }>();
-    for (const call of this.obs.calls('DataTransfer')) {
-      const seq = sequenceOf(call);
+    for (const call of this.obs.calls(this.numbered.action)) {
+      const seq = this.numbered.sequenceOf(call);
       if (seq !== undefined && batch.includes(seq)) arrivals.set(seq, { at: call.at, id: call.id, seq });
     }
     const answeredAt = (id: string) =>
@@ -726,17 +806,19 @@ export class ConformanceWorld extends World<WorldParameters> {
   }
 
   async everyNumberedMessageSettledOnce(): Promise<void> {
-    const sent = this.numbered.sent();
+    const ledger = this.ledger();
+    const sent = ledger.sent();
     await this.keeper.waitFor('every numbered message settled', BRING_UP_LIMIT_MS, () =>
-      this.numbered.allSettled(sent) ? true : undefined,
+      ledger.allSettled(sent) ? true : undefined,
     );
-    const twice = this.numbered.settlements(sent).filter((s) => s !== undefined && s.times !== 1);
+    const twice = ledger.settlements(sent).filter((s) => s !== undefined && s.times !== 1);
     if (twice.length)
       throw new Error(`settled more than once: ${twice.map((s) => `#${s?.seq} ×${s?.times}`).join(', ')}`);
   }
 
   unansweredFailedWithConnectionClosed(): void {
-    const sent = this.numbered.sent();
+    const ledger = this.ledger();
+    const sent = ledger.sent();
     const answeredNumbers = new Set(
       this.obs
         .events()
@@ -747,9 +829,9 @@ export class ConformanceWorld extends World<WorldParameters> {
       this.obs
         .calls('DataTransfer')
         .filter((c) => answeredNumbers.has(c.id))
-        .map(sequenceOf),
+        .map((c) => this.numbered.sequenceOf(c)),
     );
-    const wrong = this.numbered
+    const wrong = ledger
       .settlements(sent)
       .filter((s) => s !== undefined && !answered.has(s.seq) && s.outcome !== 'connection-closed');
     if (wrong.length) {
@@ -757,7 +839,7 @@ export class ConformanceWorld extends World<WorldParameters> {
         `unanswered messages settled otherwise: ${wrong.map((s) => `#${s?.seq}: ${s?.detail}`).join('; ')}`,
       );
     }
-    const closed = this.numbered.settlements(sent).filter((s) => s?.outcome === 'connection-closed').length;
+    const closed = ledger.settlements(sent).filter((s) => s?.outcome === 'connection-closed').length;
     if (closed === 0) throw new Error('no numbered message failed with a connection-closed error');
     this.log(
       `${closed} of ${sent.length} numbered messages failed with ConnectionClosedError; the rest were answered`,
@@ -885,6 +967,16 @@ export class ConformanceWorld extends World<WorldParameters> {
     return this.csms.script(this.identity);
   }
 
+  /** The reference charge point's ledger of how each numbered call settled. */
+  private ledger(): DataTransferNumbers {
+    if (!(this.numbered instanceof DataTransferNumbers)) {
+      throw new Error(
+        'how calls settle inside the charge point is only known for the reference charge point',
+      );
+    }
+    return this.numbered;
+  }
+
   private requireReference(why: string): ChargePoint {
     const cp = this.sut.chargePoint;
     if (cp === undefined) throw new Error(`this step needs the reference charge point (${why})`);
@@ -929,11 +1021,11 @@ export class ConformanceWorld extends World<WorldParameters> {
     return widen({ min: total, max: total, explain: '' }, this.tolerance).max + 1;
   }
 
-  private verifyDelay(what: string, from: number, at: number, window: Window): void {
+  private verifyDelay(what: string, from: number, at: number, window: Window, since?: string): void {
     const delay = at - from;
     const ok = inWindow(delay, window);
     this.recordCheck(what, from, window, at, ok);
-    const line = describeMeasurement(what, delay, window);
+    const line = describeMeasurement(what, delay, window, since);
     this.log(`${ok ? '✔' : '✘'} ${line}`);
     if (!ok) throw new Error(line);
   }

@@ -14,7 +14,7 @@ Feature: Messages go one at a time, and on request
   Scenario Outline: The CSMS answers slowly (OCPP <version>)
     Given the charge point speaks OCPP <version>
     And the charge point is online
-    And the CSMS answers every DataTransfer only after 300 ms
+    And the CSMS answers each numbered message only after 300 ms
     When the charge point sends 3 numbered messages in quick succession
     Then each numbered message reaches the CSMS only after the one before was answered
 

@@ -19,8 +19,9 @@ export const USAGE = `usage: npm run chargepoint -- --url ws://127.0.0.1:9000/oc
   --random-range-s N           ocpp201: RetryBackOffRandomRange, seconds (fractions allowed)
   --repeat-times N             ocpp201: RetryBackOffRepeatTimes
   --no-reboot-on-reconnect     no BootNotification on a reconnect
+  --reboot-on-reconnect B      true|false: the same as a value (for SUT-file placeholders)
   --call-timeout-ms N          call timeout (default 30000)
-  --ping-interval-ms N         ping the CSMS every N ms; a missed pong drops the connection
+  --ping-interval-ms N         ping the CSMS every N ms; a missed pong drops the connection (0: no pings)
   --pong-timeout-ms N          how long to wait for a pong (default: the ping interval)
   --basic-auth user:pass       HTTP Basic auth (security profile 1)
   --help                       this text`;
@@ -65,6 +66,7 @@ const VALUE_FLAGS: Readonly<Record<string, { key: string; kind: Kind }>> = {
   '--ping-interval-ms': { key: 'pingIntervalMs', kind: 'ms' },
   '--pong-timeout-ms': { key: 'pongTimeoutMs', kind: 'ms' },
   '--basic-auth': { key: 'basicAuth', kind: 'string' },
+  '--reboot-on-reconnect': { key: 'rebootOnReconnect', kind: 'string' },
 };
 
 const POLICY_KEYS = new Set([
@@ -103,6 +105,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const value = convert(flag, spec.kind, raw);
     flagOf.set(spec.key, flag);
+    if (spec.key === 'rebootOnReconnect') {
+      if (value !== 'true' && value !== 'false')
+        throw new UsageError(flag, `must be true or false, got ${raw}`);
+      policy['rebootOnReconnect'] = value === 'true';
+      continue;
+    }
     if (POLICY_KEYS.has(spec.key)) policy[spec.key] = value;
     else values.set(spec.key, value);
   }
@@ -123,6 +131,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const config: Record<string, unknown> = { url, ocppVersion: ocpp, policy: resolved };
   for (const key of ['callTimeoutMs', 'pingIntervalMs', 'pongTimeoutMs'] as const) {
     if (values.has(key)) config[key] = values.get(key);
+  }
+  if (values.get('pingIntervalMs') === 0) {
+    delete config['pingIntervalMs'];
+    delete config['pongTimeoutMs'];
   }
   if (values.get('callTimeoutMs') === 0) throw new UsageError('--call-timeout-ms', 'must be above 0');
   const auth = values.get('basicAuth');

@@ -6,9 +6,28 @@
 import { ChargePoint } from './charge-point';
 import { parseArgs, redactUrl, USAGE, UsageError } from './cli-args';
 import { attachEventLog, logLine } from './event-log';
+import { type ChargePointFaults, FAULT_NAMES } from './faults';
 
 /** Longest wait for the close handshake on SIGTERM before exiting anyway. */
 const STOP_GRACE_MS = 800;
+
+/**
+ * TEST-ONLY: `OCPP_CP_TEST_FAULTS=noBackoff,noReboot` breaks the charge point on purpose, so the
+ * suite can be shown to fail a broken external charge point. Deliberately not a flag.
+ */
+function testFaults(spec: string | undefined): ChargePointFaults | undefined {
+  if (spec === undefined || spec.trim() === '') return undefined;
+  const faults: Record<string, boolean> = {};
+  for (const name of spec.split(',').map((n) => n.trim())) {
+    if (!FAULT_NAMES.includes(name as keyof ChargePointFaults)) {
+      throw new Error(
+        `OCPP_CP_TEST_FAULTS: unknown fault ${JSON.stringify(name)}; known: ${FAULT_NAMES.join(', ')}`,
+      );
+    }
+    faults[name] = true;
+  }
+  return faults;
+}
 
 function main(argv: readonly string[]): void {
   const write = (line: string) => process.stderr.write(line);
@@ -29,7 +48,8 @@ function main(argv: readonly string[]): void {
   const config = parsed.config;
   let cp: ChargePoint;
   try {
-    cp = new ChargePoint({ ...config });
+    const faults = testFaults(process.env['OCPP_CP_TEST_FAULTS']);
+    cp = new ChargePoint({ ...config, ...(faults === undefined ? {} : { faults }) });
   } catch (error) {
     process.stderr.write(`chargepoint: ${(error as Error).message}\n\n${USAGE}\n`);
     process.exit(2);

@@ -22,3 +22,16 @@ export interface ChargePointFaults {
   /** Reconnects after 0 ms. */
   noBackoff?: boolean;
 }
+
+/** Every fault's name (for the CLI's test-only environment variable). */
+export const FAULT_NAMES: readonly (keyof ChargePointFaults)[] = [
+  'noJitterCap',
+  'resendInFlight',
+  'skipResumeDelay',
+  'noReboot',
+  'resetAttemptsOnOpen',
+  'sendBeforeBootAccepted',
+  'twoSockets',
+  'pipelineCalls',
+  'noBackoff',
+];

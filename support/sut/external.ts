@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { ReconnectPolicy } from '../../src/chargepoint/policy';
+import type { OcppVersion } from '../../src/ocpp/version';
 import type { Applicability, SutAdapter, SutStartContext } from './adapter';
-import type { SutFile } from './sut-file';
+import { type SutFile, sutVersions } from './sut-file';
 
 /** Grace period between SIGTERM and SIGKILL when stopping the charge point (SPEC §9). */
 const KILL_AFTER_MS = 2_000;
@@ -32,6 +33,9 @@ export class ExternalSut implements SutAdapter {
     const values: Record<string, string> = {
       url: context.url,
       identity: context.identity,
+      ocppVersion: context.version,
+      pingIntervalMs: '0',
+      pongTimeoutMs: '0',
       ...policyValues(context.policy),
       ...(context.pings === undefined
         ? {}
@@ -112,7 +116,7 @@ export class ExternalSut implements SutAdapter {
    */
   policyInForce(
     scenario: ReconnectPolicy,
-    needs: { readonly pings: boolean },
+    needs: { readonly pings: boolean; readonly version: OcppVersion },
   ): Applicability & { readonly policy: ReconnectPolicy; readonly replaced: string[] } {
     const command = this.sut.command ?? '';
     const takes = (field: string) => command.includes(`{${field}}`);
@@ -131,6 +135,11 @@ export class ExternalSut implements SutAdapter {
     }
     const inForce = policy as unknown as ReconnectPolicy;
     const notApplicable = (reason: string) => ({ applicable: false, reason, policy: inForce, replaced });
+    if (!sutVersions(this.sut).includes(needs.version)) {
+      return notApplicable(
+        `the scenario is for OCPP ${needs.version}; ${this.name} speaks ${sutVersions(this.sut).join(', ')}`,
+      );
+    }
     if (scenario.backoff !== inForce.backoff) {
       return notApplicable(
         `the scenario needs the ${scenario.backoff} back-off model; ${this.name} declares ${inForce.backoff} and takes no {backoff} placeholder`,

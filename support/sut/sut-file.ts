@@ -9,7 +9,8 @@ import type { OcppVersion } from '../../src/ocpp/version';
  */
 export interface SutFile {
   readonly name: string;
-  readonly ocppVersion: OcppVersion;
+  /** The version it speaks, or the versions it can be started in (then the command takes {ocppVersion}). */
+  readonly ocppVersion: OcppVersion | OcppVersion[];
   readonly identity: string;
   /** Command line with {url}, {identity} and policy placeholders; null for a charge point that connects by itself. */
   readonly command: string | null;
@@ -33,7 +34,12 @@ const SCHEMA = {
   properties: {
     $comment: { type: 'string' },
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    ocppVersion: { enum: ['1.6', '2.0.1'] },
+    ocppVersion: {
+      anyOf: [
+        { enum: ['1.6', '2.0.1'] },
+        { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1.6', '2.0.1'] } },
+      ],
+    },
     identity: { type: 'string', minLength: 1, maxLength: 48, pattern: '^[^:/?#\\s]+$' },
     command: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'null' }] },
     csmsPort: { type: 'integer', minimum: 1, maximum: 65535 },
@@ -107,7 +113,21 @@ export function parseSutFile(data: unknown, source = 'SUT file'): SutFile {
   if (sut.command !== null && !sut.command.includes('{url}')) {
     throw new SutFileError(`${source}: field "command" must contain the {url} placeholder`);
   }
+  if (
+    Array.isArray(sut.ocppVersion) &&
+    sut.ocppVersion.length > 1 &&
+    !sut.command?.includes('{ocppVersion}')
+  ) {
+    throw new SutFileError(
+      `${source}: field "ocppVersion" lists several versions, so "command" needs the {ocppVersion} placeholder`,
+    );
+  }
   return sut;
+}
+
+/** The versions a SUT speaks. */
+export function sutVersions(sut: SutFile): OcppVersion[] {
+  return Array.isArray(sut.ocppVersion) ? sut.ocppVersion : [sut.ocppVersion];
 }
 
 /** Reads and checks a SUT file. */

@@ -100,3 +100,30 @@ describe('CLI flags', () => {
     assert.equal(redactUrl('ws://127.0.0.1/ocpp/CP1'), 'ws://127.0.0.1/ocpp/CP1');
   });
 });
+
+describe('parseArgs: values for SUT-file placeholders', () => {
+  it('takes --reboot-on-reconnect true|false and rejects anything else', () => {
+    const off = parseArgs(['--url', 'ws://127.0.0.1:9000/ocpp/CP1', '--reboot-on-reconnect', 'false']);
+    assert.ok(!off.help && off.config.policy.rebootOnReconnect === false);
+    const on = parseArgs(['--url', 'ws://127.0.0.1:9000/ocpp/CP1', '--reboot-on-reconnect=true']);
+    assert.ok(!on.help && on.config.policy.rebootOnReconnect === true);
+    assert.throws(
+      () => parseArgs(['--url', 'ws://127.0.0.1:9000/ocpp/CP1', '--reboot-on-reconnect', 'maybe']),
+      /--reboot-on-reconnect: must be true or false/,
+    );
+  });
+
+  it('treats --ping-interval-ms 0 as no pings', () => {
+    const parsed = parseArgs([
+      '--url',
+      'ws://127.0.0.1:9000/ocpp/CP1',
+      '--ping-interval-ms',
+      '0',
+      '--pong-timeout-ms',
+      '0',
+    ]);
+    assert.ok(!parsed.help);
+    assert.equal(parsed.config.pingIntervalMs, undefined);
+    assert.equal(parsed.config.pongTimeoutMs, undefined);
+  });
+});
