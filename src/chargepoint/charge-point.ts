@@ -16,6 +16,7 @@ import {
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_QUEUE_LIMIT,
+  optionWarnings,
 } from './options';
 import type { ReconnectPolicy } from './policy';
 import { ReconnectController } from './reconnect-controller';
@@ -29,6 +30,10 @@ export interface ChargePointMetrics {
   attempt: number;
   lastCloseReason?: CloseReason;
   lastCloseCode?: number;
+  /** What ended the last connection or attempt, in words (e.g. "Unexpected server response: 503"). */
+  lastCloseDetail?: string;
+  /** HTTP status of the last refused upgrade (401, 404, 503 …). */
+  lastHttpStatus?: number;
   /** Close seen → online, on the injected clock. */
   lastReconnectDurationMs?: number;
   /** Last scheduled delay. */
@@ -40,7 +45,7 @@ export interface ChargePointEvents {
   connecting: [{ attempt: number; url: string }];
   /** Transport open. */
   connected: [{ protocol: string }];
-  closed: [{ reason: CloseReason; code: number; detail: string }];
+  closed: [{ reason: CloseReason; code: number; detail: string; httpStatus?: number }];
   /** A reconnect was scheduled. */
   backoff: [{ attempt: number; delayMs: number }];
   boot: [{ status: 'Accepted' | 'Pending' | 'Rejected'; intervalS: number }];
@@ -67,6 +72,7 @@ export class ChargePoint extends EventEmitter<ChargePointEvents> {
   private readonly extraSockets = new Set<WebSocket>();
   private closeWaiters: Array<() => void> = [];
   private readonly counters = { framesSent: 0, framesReceived: 0 };
+  private warnedOptions = false;
 
   constructor(options: ChargePointOptions) {
     super();
@@ -144,6 +150,10 @@ export class ChargePoint extends EventEmitter<ChargePointEvents> {
 
   /** Disconnected → Connecting. Throws when already started (never a second socket). */
   start(): void {
+    if (!this.warnedOptions) {
+      this.warnedOptions = true;
+      for (const message of optionWarnings(this.options)) this.warn(new Error(message));
+    }
     this.controller.start();
   }
 
@@ -194,6 +204,8 @@ export class ChargePoint extends EventEmitter<ChargePointEvents> {
       ...(this.options.pongTimeoutMs === undefined ? {} : { pongTimeoutMs: this.options.pongTimeoutMs }),
       ...(this.options.basicAuth === undefined ? {} : { basicAuth: this.options.basicAuth }),
       ...(this.options.tls === undefined ? {} : { tls: this.options.tls }),
+      ...(this.options.lookup === undefined ? {} : { lookup: this.options.lookup }),
+      ...(this.options.maxPayload === undefined ? {} : { maxPayload: this.options.maxPayload }),
     };
     let transport: Transport;
     const handlers: TransportHandlers = {

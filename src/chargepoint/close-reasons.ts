@@ -24,7 +24,13 @@ export function classifyClose(evidence: CloseEvidence): CloseInfo {
   if (forced) return { reason: forced.reason, code, detail: forced.detail };
   if (error) {
     const protocol = isProtocolError(error);
-    return { reason: protocol ? 'ProtocolError' : 'TransportError', code, detail: error.message };
+    const reason = protocol ? 'ProtocolError' : 'TransportError';
+    // ws: "Unexpected server response: 401" — keep the status for metrics and the log.
+    const status = /Unexpected server response: (\d{3})/.exec(error.message);
+    const httpStatus = status ? { httpStatus: Number(status[1]) } : {};
+    const detail =
+      error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message;
+    return { reason, code, detail, ...httpStatus };
   }
   const detail = reasonText ? `close ${code}: ${reasonText}` : `close ${code}`;
   if (PROTOCOL_CODES.has(code)) return { reason: 'ProtocolError', code, detail };

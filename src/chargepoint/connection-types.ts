@@ -9,4 +9,6 @@ export interface CloseInfo {
   readonly reason: CloseReason;
   readonly code: number;
   readonly detail: string;
+  /** The HTTP status of a refused upgrade (401, 404, 503 …), when the server answered one. */
+  readonly httpStatus?: number;
 }

@@ -2,6 +2,7 @@
  * The charge point's options and their checks: a bad option throws at construction with a
  * message that names it.
  */
+import type { LookupFunction } from 'node:net';
 import type { Clock } from '../clock';
 import { type BootInfo, isOcppVersion, type OcppVersion } from '../ocpp';
 import type { ChargePointFaults } from './faults';
@@ -37,6 +38,10 @@ export interface ChargePointOptions {
   pongTimeoutMs?: number;
   basicAuth?: BasicAuth;
   tls?: TlsOptions;
+  /** Name resolution for the CSMS host (default: the system's). */
+  lookup?: LookupFunction;
+  /** Largest inbound frame in bytes (default 1 MiB); a larger one closes the connection (1009). */
+  maxPayload?: number;
   /** Ignored: start() is always explicit. */
   autoStart?: boolean;
   /** TEST-ONLY rule breakers, all off by default. */
@@ -55,6 +60,21 @@ export const DEFAULT_BOOT: BootInfo = Object.freeze({ vendor: 'OpenReconnect', m
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 export const DEFAULT_QUEUE_LIMIT = 1000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Shortest AuthorizationKey the OCA security whitepaper recommends (profile 1/2 passwords). */
+export const MIN_AUTHORIZATION_KEY_LENGTH = 16;
+
+/** Things that work but should not be so (e.g. a short AuthorizationKey): the charge point warns on start. */
+export function optionWarnings(options: ChargePointOptions): string[] {
+  const warnings: string[] = [];
+  const key = options.basicAuth?.password;
+  if (typeof key === 'string' && key.length < MIN_AUTHORIZATION_KEY_LENGTH) {
+    warnings.push(
+      `basicAuth: the AuthorizationKey is ${key.length} characters; the OCA security whitepaper asks for at least ${MIN_AUTHORIZATION_KEY_LENGTH}`,
+    );
+  }
+  return warnings;
+}
 
 /** Longest charge point identity (OCPP 2.0.1 identifierString 48; 1.6 chargeBoxIdentity is shorter in practice). */
 export const MAX_IDENTITY_LENGTH = 48;
@@ -109,6 +129,7 @@ export function checkOptions(options: ChargePointOptions): CheckedOptions {
     'connectTimeoutMs',
     'pingIntervalMs',
     'pongTimeoutMs',
+    'maxPayload',
   ] as const) {
     const value = options[field];
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {

@@ -39,6 +39,10 @@ export interface ReconnectMetrics {
   attempt: number;
   lastCloseReason?: CloseReason;
   lastCloseCode?: number;
+  /** What ended the last connection or attempt, in words (never a credential). */
+  lastCloseDetail?: string;
+  /** HTTP status of the last refused upgrade attempt (cleared by a successful open). */
+  lastHttpStatus?: number;
   lastReconnectDurationMs?: number;
   currentBackoffMs?: number;
 }
@@ -142,6 +146,9 @@ export class ReconnectController {
     this.closeSeenAt = this.options.clock.now();
     this.stats.lastCloseReason = info.reason;
     this.stats.lastCloseCode = info.code;
+    this.stats.lastCloseDetail = info.detail;
+    if (info.httpStatus === undefined) delete this.stats.lastHttpStatus;
+    else this.stats.lastHttpStatus = info.httpStatus;
     this.options.signals?.onClosed?.(info);
     if (wasOnline) this.options.signals?.onOffline?.();
     // A listener may have called stop(), hold() or release() meanwhile: schedule only if still due.

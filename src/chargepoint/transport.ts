@@ -6,6 +6,7 @@
  *
  * One Transport is one connection attempt; the charge point makes a new one per attempt.
  */
+import type { LookupFunction } from 'node:net';
 import WebSocket from 'ws';
 import type { Clock, TimerHandle } from '../clock';
 import { type CloseEvidence, classifyClose } from './close-reasons';
@@ -52,7 +53,17 @@ export interface WsTransportOptions {
   readonly pongTimeoutMs?: number;
   readonly basicAuth?: BasicAuth;
   readonly tls?: TlsOptions;
+  /** Name resolution for the CSMS host (default: the system's); tests inject a failing one. */
+  readonly lookup?: LookupFunction;
+  /** Largest frame accepted from the CSMS, bytes (default {@link DEFAULT_MAX_PAYLOAD}); larger → close 1009. */
+  readonly maxPayload?: number;
 }
+
+/** Largest inbound frame by default: 1 MiB, as the test CSMS (OCPP messages are far smaller). */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+/** Oldest TLS version the charge point speaks (OCPP security whitepaper: TLS 1.2 or newer). */
+export const TLS_MIN_VERSION = 'TLSv1.2';
 
 export type TransportFactory = (handlers: TransportHandlers) => Transport;
 
@@ -71,7 +82,7 @@ export class WsTransport implements Transport {
 
   connect(): void {
     if (this.ws) throw new Error('transport: connect() called twice');
-    const { url, protocol, connectTimeoutMs, basicAuth, tls } = this.options;
+    const { url, protocol, connectTimeoutMs, basicAuth, tls, lookup, maxPayload } = this.options;
     const headers: Record<string, string> = {};
     if (basicAuth) {
       const token = Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64');
@@ -84,6 +95,9 @@ export class WsTransport implements Transport {
         handshakeTimeout: connectTimeoutMs,
         perMessageDeflate: false,
         followRedirects: false,
+        maxPayload: maxPayload ?? DEFAULT_MAX_PAYLOAD,
+        minVersion: TLS_MIN_VERSION,
+        ...(lookup === undefined ? {} : { lookup }),
         ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
         ...(tls?.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
       });
