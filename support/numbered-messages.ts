@@ -131,6 +131,9 @@ export class TriggeredStatusNumbers implements NumberedMessages {
   }
 
   send(count: number): number[] {
+    // Numbers of an earlier batch that never arrived are gone: the connection they were asked on
+    // dropped. If such a message arrives later anyway, the payload check catches it as a repeat.
+    this.waiting.length = 0;
     const numbers: number[] = [];
     for (let i = 0; i < count; i++) {
       const seq = this.next++;
@@ -139,13 +142,21 @@ export class TriggeredStatusNumbers implements NumberedMessages {
       this.waiting.push(seq);
     }
     const payload = messagesFor(this.version()).triggerMessageRequest('StatusNotification', 1);
-    for (let i = 0; i < count; i++) {
-      this.chain = this.chain.then(
-        () => this.script.sendCall('TriggerMessage', payload, { timeoutMs: 10_000 }).then(() => undefined),
-        () => undefined,
-      );
+    const batch = { broken: false };
+    for (const seq of numbers) {
+      this.chain = this.chain.then(async () => {
+        if (!batch.broken) {
+          try {
+            await this.script.sendCall('TriggerMessage', payload, { timeoutMs: 10_000 });
+            return;
+          } catch {
+            batch.broken = true;
+          }
+        }
+        const at = this.waiting.indexOf(seq);
+        if (at >= 0) this.waiting.splice(at, 1);
+      });
     }
-    this.chain = this.chain.catch(() => undefined);
     return numbers;
   }
 

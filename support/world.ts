@@ -3,6 +3,7 @@ import type { ChargePoint, ChargePointFaults } from '../src/chargepoint';
 import { DEFAULT_POLICY, type ReconnectPolicy, resolvePolicy } from '../src/chargepoint/policy';
 import { type Clock, systemClock, VirtualClock } from '../src/clock';
 import { type Finding, type FindingKind, type RecordedCall, TestCsms } from '../src/csms';
+import { canonicalJson } from '../src/csms/canonical-json';
 import { ConnectionClosedError } from '../src/ocpp/errors';
 import type { Payload } from '../src/ocpp/frames';
 import { messagesFor, type TriggerableMessage } from '../src/ocpp/messages';
@@ -608,9 +609,15 @@ export class ConformanceWorld extends World<WorldParameters> {
     const ids = new Set(before.map((c) => c.id));
     const numbers = new Set(before.map((c) => this.numbered.sequenceOf(c)).filter((n) => n !== undefined));
     const sentBefore = new Set(this.batches.flat());
+    const action = this.numbered.action;
+    const payloads = new Set(before.filter((c) => c.action === action).map((c) => canonicalJson(c.payload)));
     const repeats = after.filter((c) => {
       const seq = this.numbered.sequenceOf(c);
-      return ids.has(c.id) || (seq !== undefined && (numbers.has(seq) || sentBefore.has(seq)));
+      return (
+        ids.has(c.id) ||
+        (seq !== undefined && (numbers.has(seq) || sentBefore.has(seq))) ||
+        (c.action === action && payloads.has(canonicalJson(c.payload)))
+      );
     });
     if (repeats.length) {
       throw new Error(
@@ -633,7 +640,7 @@ export class ConformanceWorld extends World<WorldParameters> {
       BRING_UP_LIMIT_MS,
       () => {
         const numbers = this.obs
-          .calls('DataTransfer')
+          .calls(this.numbered.action)
           .map((c) => this.numbered.sequenceOf(c))
           .filter((n): n is number => n !== undefined && batch.includes(n));
         return numbers.length >= batch.length ? numbers : undefined;
