@@ -12,6 +12,7 @@ const USAGE = `usage: npm run conformance -- [--sut FILE] [--tags EXPRESSION] [-
   --sut FILE        validate a third-party charge point described by a SUT file (real time)
   --tags EXPR       run only the scenarios matching a Cucumber tag expression, e.g. "@Reconnect_Basic"
   --realtime        run the reference charge point on the system clock instead of the virtual one
+  --reports DIR     where the reports go (default ./reports, or ./reports/realtime in real time)
   --help            this text
 
 Reports: ./reports/cucumber-report.{html,xml,json} and verdicts.json
@@ -20,6 +21,7 @@ Reports: ./reports/cucumber-report.{html,xml,json} and verdicts.json
 interface Args {
   sut?: string;
   tags?: string;
+  reports?: string;
   realtime: boolean;
 }
 
@@ -40,6 +42,9 @@ function parseArgs(argv: readonly string[]): Args {
         break;
       case '--tags':
         args.tags = value();
+        break;
+      case '--reports':
+        args.reports = value();
         break;
       case '--realtime':
         args.realtime = true;
@@ -82,7 +87,7 @@ async function main(): Promise<number> {
     ? { clock: 'system', sut: resolve(args.sut as string) }
     : { clock: args.realtime ? 'system' : 'virtual' };
   // Features and support code come from this package; reports go to the caller's directory.
-  const dir = resolve(external || args.realtime ? 'reports/realtime' : 'reports');
+  const dir = resolve(args.reports ?? (external || args.realtime ? 'reports/realtime' : 'reports'));
   const environment = { cwd: PACKAGE_ROOT, stdout: process.stdout, stderr: process.stderr };
   const { runConfiguration } = await loadConfiguration(
     {

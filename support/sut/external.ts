@@ -133,6 +133,11 @@ export class ExternalSut implements SutAdapter {
         replaced.push(`${field}: ${JSON.stringify(scenario[field])} → ${JSON.stringify(claimed[field])}`);
       }
     }
+    // A charge point that says nothing of its back-off model has the usual one (SPEC §2's default).
+    if (!takes('backoff') && claimed['backoff'] === undefined && scenario.backoff !== 'exp-jitter') {
+      policy['backoff'] = 'exp-jitter';
+      replaced.push(`backoff: ${JSON.stringify(scenario.backoff)} → "exp-jitter" (not declared)`);
+    }
     const inForce = policy as unknown as ReconnectPolicy;
     const notApplicable = (reason: string) => ({ applicable: false, reason, policy: inForce, replaced });
     if (!sutVersions(this.sut).includes(needs.version)) {

@@ -95,15 +95,17 @@ export function parseSutFile(data: unknown, source = 'SUT file'): SutFile {
   if (!compiled(data)) {
     const error = compiled.errors?.[0];
     const params = error?.params as Record<string, unknown> | undefined;
-    let field = error?.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
-    if (error?.keyword === 'required')
-      field = [field === '(top level)' ? '' : field, params?.['missingProperty']].filter(Boolean).join('.');
-    if (error?.keyword === 'additionalProperties') {
-      field = [field === '(top level)' ? '' : field, params?.['additionalProperty']]
-        .filter(Boolean)
-        .join('.');
-      throw new SutFileError(`${source}: field "${field}" is not a SUT file field`);
+    const at = error?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
+    const child = (name: unknown) => [at, name].filter(Boolean).join('.');
+    if (error?.keyword === 'required') {
+      throw new SutFileError(`${source}: field "${child(params?.['missingProperty'])}" is required`);
     }
+    if (error?.keyword === 'additionalProperties') {
+      throw new SutFileError(
+        `${source}: field "${child(params?.['additionalProperty'])}" is not a SUT file field`,
+      );
+    }
+    const field = at || '(top level)';
     throw new SutFileError(`${source}: field "${field}" ${error?.message ?? 'is invalid'}`);
   }
   const sut = data as unknown as SutFile;
