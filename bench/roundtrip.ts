@@ -105,8 +105,8 @@ type RpcClientOptions = ConstructorParameters<typeof RPCClient>[0];
 async function rpcPair(entry: MixEntry): Promise<Pair> {
   const server = new RPCServer({ protocols: ['ocpp1.6'], strictMode: true });
   server.on('client', (client: RPCClient) => {
-    client.handle('Heartbeat', () => ({ currentTime: new Date().toISOString() }));
-    client.handle('DataTransfer', () => ({ status: 'Accepted' }));
+    client.handle('Heartbeat', async () => ({ currentTime: new Date().toISOString() }));
+    client.handle('DataTransfer', async () => ({ status: 'Accepted' }));
   });
   const http = await server.listen(0, '127.0.0.1');
   const port = (http.address() as AddressInfo).port;

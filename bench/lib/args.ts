@@ -29,5 +29,5 @@ export function benchArgs(defaultSeconds: number, extra: readonly string[] = [])
     const value = values[name];
     rest[name] = typeof value === 'string' ? value : undefined;
   }
-  return { smoke: smoke || (typeof raw === 'string' && seconds <= 5), seconds, extra: rest };
+  return { smoke, seconds, extra: rest };
 }
