@@ -115,10 +115,7 @@ export class OcppValidator {
     if (cached !== undefined) return cached;
     const schema = officialSchema(version, action, direction);
     if (schema === undefined) return undefined;
-    // The `$id`s (`urn:OCPP:…`, some ending in `.req`) are dropped: schemas are keyed by
-    // version + action here, and some ids are ones newer AJV versions reject as URIs.
-    const { $id: _id, id: _legacyId, ...body } = schema as Record<string, unknown>;
-    const compiled = this.ajv.compile(body);
+    const compiled = this.ajv.compile(schema);
     this.compiled.set(key, compiled);
     return compiled;
   }
