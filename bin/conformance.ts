@@ -12,6 +12,7 @@ const USAGE = `usage: npm run conformance -- [--sut FILE] [--tags EXPRESSION] [-
   --sut FILE        validate a third-party charge point described by a SUT file (real time)
   --tags EXPR       run only the scenarios matching a Cucumber tag expression, e.g. "@Reconnect_Basic"
   --realtime        run the reference charge point on the system clock instead of the virtual one
+  --parallel N      run N scenarios at once in worker processes (default 1)
   --reports DIR     where the reports go (default ./reports, or ./reports/realtime in real time)
   --help            this text
 
@@ -22,6 +23,7 @@ interface Args {
   sut?: string;
   tags?: string;
   reports?: string;
+  parallel?: number;
   realtime: boolean;
 }
 
@@ -43,6 +45,13 @@ function parseArgs(argv: readonly string[]): Args {
       case '--tags':
         args.tags = value();
         break;
+      case '--parallel': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1 || n > 16)
+          throw new UsageError('--parallel needs a whole number from 1 to 16');
+        args.parallel = n;
+        break;
+      }
       case '--reports':
         args.reports = value();
         break;
@@ -105,6 +114,7 @@ async function main(): Promise<number> {
         ],
         formatOptions: { junit: { suiteName: `OCPP reconnect conformance — ${sutName}` } },
         strict: true,
+        parallel: args.parallel ?? 0,
         worldParameters,
         ...(args.tags === undefined ? {} : { tags: args.tags }),
       },

@@ -35,7 +35,7 @@ Feature: Dead connections are noticed through WebSocket pings
     Given the charge point speaks OCPP <version>
     And the charge point is online
     When the CSMS pings the charge point every 1000 ms and waits 500 ms for each pong
-    And 5 seconds pass
+    And 3 seconds pass
     Then the charge point is still on its first connection
 
     @ocpp16

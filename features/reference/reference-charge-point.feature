@@ -56,7 +56,7 @@ Feature: The reference charge point's own guarantees
     And the charge point is online
     When the CSMS closes the connection
     And the charge point is stopped
-    Then no connection attempt follows within 5 seconds
+    Then no connection attempt follows within 3 seconds
 
     @ocpp16
     Examples: OCPP 1.6
@@ -76,7 +76,7 @@ Feature: The reference charge point's own guarantees
     Then the charge point connects again within the back-off window of attempt 1
     And the charge point comes online
     When the charge point is told to disconnect
-    Then no connection attempt follows within 5 seconds
+    Then no connection attempt follows within 3 seconds
     When the charge point is told to connect
     Then the charge point comes online
 
