@@ -87,18 +87,28 @@ async function main(): Promise<void> {
   const attemptRows: string[][] = [];
   for (const r of results) {
     const byAttempt = new Map<number, number[]>();
+    const sinceClose = new Map<number, number[]>();
     for (const record of r.records) {
+      let previous = record.closedAt;
       for (const [attempt, at] of record.attempts) {
         const list = byAttempt.get(attempt) ?? [];
         list.push(at - r.dropAt);
         byAttempt.set(attempt, list);
+        if (previous !== undefined) {
+          const delays = sinceClose.get(attempt) ?? [];
+          delays.push(at - previous);
+          sinceClose.set(attempt, delays);
+        }
+        previous = at;
       }
     }
     for (const [attempt, times] of [...byAttempt].sort((a, b) => a[0] - b[0])) {
+      const delays = sinceClose.get(attempt) ?? [];
       attemptRows.push([
         String(r.jitter),
         String(attempt),
         String(times.length),
+        delays.length ? `${fmt(Math.min(...delays))}–${fmt(Math.max(...delays))}` : '—',
         fmt(Math.min(...times)),
         fmt(quantile(times, 0.5)),
         fmt(quantile(times, 0.99)),
@@ -108,8 +118,18 @@ async function main(): Promise<void> {
     }
   }
   printTable(
-    'Thundering herd: reconnect attempts (ms from the drop to the attempt)',
-    ['jitter', 'attempt', 'count', 'min', 'p50', 'p99', 'max', `peak per ${BUCKET_MS} ms`],
+    'Thundering herd: reconnect attempts (ms; min…max columns from the drop to the attempt)',
+    [
+      'jitter',
+      'attempt',
+      'count',
+      'delay after the CP saw the close (min–max)',
+      'min',
+      'p50',
+      'p99',
+      'max',
+      `peak per ${BUCKET_MS} ms`,
+    ],
     attemptRows,
   );
 

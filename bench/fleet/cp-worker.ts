@@ -14,7 +14,11 @@ let lastOnlineAt = 0;
 let warnings = 0;
 let back = 0;
 let marked = false;
-let records: Array<{ attempts: Array<[number, number]>; onlineAt: number | undefined }> = [];
+let records: Array<{
+  attempts: Array<[number, number]>;
+  closedAt: number | undefined;
+  onlineAt: number | undefined;
+}> = [];
 let progressTimer: NodeJS.Timeout | undefined;
 let startTimer: NodeJS.Timeout | undefined;
 
@@ -55,6 +59,10 @@ function start(config: WorkerConfig): void {
       cp.on('connecting', ({ attempt }) => {
         if (marked) records[index]?.attempts.push([attempt, Date.now()]);
       });
+      cp.on('closed', () => {
+        const record = marked ? records[index] : undefined;
+        if (record && record.closedAt === undefined) record.closedAt = Date.now();
+      });
       cp.on('warning', () => {
         warnings += 1;
       });
@@ -92,7 +100,7 @@ process.on('message', (message: ToWorker) => {
     case 'mark':
       marked = true;
       back = 0;
-      records = fleet.map(() => ({ attempts: [], onlineAt: undefined }));
+      records = fleet.map(() => ({ attempts: [], closedAt: undefined, onlineAt: undefined }));
       return;
     case 'report':
       send({ type: 'report', records: records as HerdRecord[], rssBytes: process.memoryUsage().rss });

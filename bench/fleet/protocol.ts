@@ -21,6 +21,8 @@ export type ToWorker =
 export interface HerdRecord {
   /** Connect attempts after the mark: attempt number and Date.now(). */
   readonly attempts: Array<[attempt: number, at: number]>;
+  /** Date.now() when the charge point saw its connection close after the mark. */
+  readonly closedAt: number | undefined;
   /** Date.now() when online again after the mark (undefined: not yet). */
   readonly onlineAt: number | undefined;
 }
