@@ -16,6 +16,7 @@ import {
   fmt,
   inWindow,
   REAL_TIME,
+  slack,
   type Tolerance,
   type Window,
   widen,
@@ -74,6 +75,8 @@ export class ConformanceWorld extends World<WorldParameters> {
   /** Where the charge point connects; stays the same while the CSMS is made unreachable. */
   private url = '';
   private door: UnreachableDoor | undefined;
+  /** The attempts the unreachable stand-in saw, kept once the CSMS is back. */
+  private doorIntervals: Array<{ from: number; delay: number }> = [];
   /** The close the latest "connects again" expectation is measured from. */
   private lastDrop: { at: number; connection: number } | undefined;
   private trigger: { outcome: Payload | Error | undefined; at: number } | undefined;
@@ -420,9 +423,10 @@ export class ConformanceWorld extends World<WorldParameters> {
   }
 
   noDelayAboveMaximum(): void {
-    const max = this.policy.backoff === 'ocpp201' ? Number.POSITIVE_INFINITY : this.policy.maxBackoffMs;
-    const limit =
-      max + (Number.isFinite(max) ? widen({ min: max, max, explain: '' }, this.tolerance).max - max : 0);
+    if (this.policy.backoff !== 'exp-jitter')
+      throw new Error('the maximum back-off belongs to the exp-jitter model');
+    const max = this.policy.maxBackoffMs;
+    const limit = max + slack(this.tolerance, max) + 1;
     const over = this.measuredIntervals().filter((i) => i.delay > limit);
     if (over.length) {
       throw new Error(
@@ -439,10 +443,7 @@ export class ConformanceWorld extends World<WorldParameters> {
     for (let i = 1; i < delays.length; i++) {
       const previous = delays[i - 1] as number;
       const current = delays[i] as number;
-      const floor =
-        ratio * previous -
-        (widen({ min: previous, max: previous, explain: '' }, this.tolerance).max - previous);
-      if (current < floor) {
+      if (current < ratio * previous - slack(this.tolerance, previous) - 1) {
         failures.push(
           `attempt ${i + 1} waited ${fmt(current)} ms, less than ${ratio} × the ${fmt(previous)} ms before it`,
         );
@@ -1008,28 +1009,22 @@ export class ConformanceWorld extends World<WorldParameters> {
     const connections = this.obs.connections();
     for (let i = 0; i + 1 < connections.length; i++) {
       const c = connections[i]!;
-      const end = c.refusedStatus !== undefined ? c.upgradeAt : c.closeAt;
+      const end = c.refusedStatus !== undefined ? (c.refusedAt ?? c.upgradeAt) : c.closeAt;
       if (end === undefined) continue;
       result.push({ from: end, delay: connections[i + 1]!.upgradeAt - end });
     }
     return result;
   }
 
-  private doorIntervals: Array<{ from: number; delay: number }> = [];
-
+  /** The longest `count` reconnects can take under the policy (a bound for waiting, not a verdict). */
   private worstCaseBackoffMs(count: number): number {
     let total = 0;
-    let previous = 0;
+    let previous: number | undefined;
     for (let n = 1; n <= count; n++) {
-      const w = backoffWindow(this.policy, n, previous || undefined);
-      const max =
-        this.policy.backoff === 'ocpp201' && n > 1
-          ? 2 * previous + this.policy.retryBackOffRandomRangeMs
-          : w.max;
-      total += max;
-      previous = max;
+      previous = backoffWindow(this.policy, n, previous).max;
+      total += previous;
     }
-    return widen({ min: total, max: total, explain: '' }, this.tolerance).max + 1;
+    return total + slack(this.tolerance, total) + 1;
   }
 
   private verifyDelay(what: string, from: number, at: number, window: Window, since?: string): void {
