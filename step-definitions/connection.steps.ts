@@ -47,7 +47,7 @@ Then(
 );
 
 Then(
-  'the charge point does not go online while no subprotocol is agreed',
+  'the charge point does not go online while no OCPP version is agreed',
   async function (this: ConformanceWorld) {
     await this.notOnlineWithoutSubprotocol();
   },

@@ -38,7 +38,7 @@ Given(
 );
 
 Given(
-  'the CSMS offers no subprotocol the charge point speaks for the next {int} connections',
+  'the CSMS agrees on no OCPP version with the charge point for the next {int} connections',
   function (this: ConformanceWorld, connections: number) {
     this.csmsOffersNoCommonSubprotocol(connections);
   },
@@ -70,7 +70,7 @@ When('the CSMS closes the connection', async function (this: ConformanceWorld) {
   await this.csmsClosesConnection();
 });
 
-When('the connection is cut without a close frame', async function (this: ConformanceWorld) {
+When('the network cuts the connection without warning', async function (this: ConformanceWorld) {
   await this.connectionIsCut();
 });
 

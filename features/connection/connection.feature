@@ -28,12 +28,12 @@ Feature: One connection at a time, on an agreed protocol
       | 2.0.1   |
 
   @Subprotocol
-  Scenario Outline: The CSMS offers no subprotocol the charge point speaks (OCPP <version>)
+  Scenario Outline: The CSMS agrees on no OCPP version with the charge point (OCPP <version>)
     Given the charge point speaks OCPP <version>
-    And the CSMS offers no subprotocol the charge point speaks for the next 3 connections
+    And the CSMS agrees on no OCPP version with the charge point for the next 3 connections
     When the charge point is started
     Then the charge point reconnects 3 times, each within the back-off window of its attempt
-    And the charge point does not go online while no subprotocol is agreed
+    And the charge point does not go online while no OCPP version is agreed
     And the charge point comes online
 
     @ocpp16

@@ -31,10 +31,10 @@ Feature: The charge point comes back after the CSMS drops it
       | 2.0.1   |
 
   @AbruptTermination
-  Scenario Outline: The connection is cut without a close frame (OCPP <version>)
+  Scenario Outline: The network cuts the connection without warning (OCPP <version>)
     Given the charge point speaks OCPP <version>
     And the charge point is online
-    When the connection is cut without a close frame
+    When the network cuts the connection without warning
     Then the charge point connects again within the back-off window of attempt 1
     And its first message on the new connection is a BootNotification
     And the charge point comes online
