@@ -50,12 +50,9 @@ describe('hostile networks', () => {
   it('half-open peer (TCP up, nothing read or answered): the missed pong drops it, then a reconnect boots again', async () => {
     const guard = guardProcess();
     let silent = true;
-    const server = await startLoopback(
-      (ws, request, received) => {
-        answerBootAndHeartbeat('Accepted', 0)(ws, request, received);
-      },
-      { handleProtocols: () => 'ocpp1.6' },
-    );
+    const server = await startLoopback(answerBootAndHeartbeat('Accepted', 0), {
+      handleProtocols: () => 'ocpp1.6',
+    });
     const { cp, clock, closes, backoffs } = makeCp(server.url(), {
       pingIntervalMs: 1000,
       pongTimeoutMs: 500,
