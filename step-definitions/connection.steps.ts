@@ -63,3 +63,10 @@ Then(
 Then('the charge point is still on its first connection', function (this: ConformanceWorld) {
   this.stillOnFirstConnection();
 });
+
+Then(
+  'the charge point is back online within {int} seconds',
+  async function (this: ConformanceWorld, seconds: number) {
+    await this.comesOnlineWithin(seconds * 1000);
+  },
+);

@@ -62,6 +62,13 @@ Given("nothing accepts connections at the CSMS's address", async function (this:
   await this.nothingAcceptsConnections();
 });
 
+When(
+  'the CSMS restarts and is gone for {int} second(s)',
+  async function (this: ConformanceWorld, seconds: number) {
+    await this.csmsRestarts(seconds * 1000);
+  },
+);
+
 When('the CSMS starts accepting connections', async function (this: ConformanceWorld) {
   await this.csmsStartsAccepting();
 });

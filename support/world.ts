@@ -210,6 +210,19 @@ export class ConformanceWorld extends World<WorldParameters> {
     await this.door.open(this.csms.port);
   }
 
+  /** The CSMS process goes away (closing every connection as a shutdown does) and comes back on the same port. */
+  async csmsRestarts(downMs: number): Promise<void> {
+    this.markDrop();
+    const port = this.csms.port;
+    await this.csms.close();
+    await this.keeper.pass(downMs);
+    await this.csms.listen({ host: '127.0.0.1', port });
+  }
+
+  async comesOnlineWithin(ms: number): Promise<void> {
+    await this.awaitOnline(ms, this.lastDrop?.at ?? -Infinity);
+  }
+
   async csmsStartsAccepting(): Promise<void> {
     const door = this.door;
     if (door === undefined) throw new Error('the CSMS was not made unreachable in this scenario');
