@@ -45,6 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
       ? {}
       : { basicAuth: { [options.basicAuth.user]: options.basicAuth.password } }),
   });
+  for (const warning of csms.warnings) process.stderr.write(`warning: ${warning}\n`);
   const color = !options.json && process.stdout.isTTY === true;
   csms.on('event', (event: RecordedEvent) => {
     process.stdout.write(`${options.json ? JSON.stringify(event) : formatEvent(event, color)}\n`);

@@ -1,7 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { type OcppVersion, SUBPROTOCOL } from '../ocpp/version';
 
-/** The identity in an upgrade request's path (`{prefix}{identity}`), or undefined when the path does not match. */
+/** Longest charge point identity (OCPP 2.0.1 identifierString 48); a longer one gets 404. */
+export const MAX_IDENTITY_LENGTH = 48;
+
+/**
+ * The identity in an upgrade request's path (`{prefix}{identity}`), or undefined when the path
+ * does not match or the identity is not one a charge point may have (over 48 characters, or a
+ * `:`, which would break the Basic-auth `user:password` pair): those get 404.
+ */
 export function identityFromPath(url: string | undefined, prefix: string): string | undefined {
   let path: string;
   try {
@@ -12,11 +19,14 @@ export function identityFromPath(url: string | undefined, prefix: string): strin
   if (!path.startsWith(prefix)) return undefined;
   const raw = path.slice(prefix.length);
   if (raw.length === 0 || raw.includes('/')) return undefined;
+  let identity: string;
   try {
-    return decodeURIComponent(raw);
+    identity = decodeURIComponent(raw);
   } catch {
     return undefined;
   }
+  if (identity.length > MAX_IDENTITY_LENGTH || identity.includes(':')) return undefined;
+  return identity;
 }
 
 /** Subprotocols the client offered, in its order of preference. */

@@ -16,6 +16,10 @@ import { writeRefusal } from './refusal';
 
 /** Largest frame accepted by default: 1 MiB (ws closes a larger one with 1009). */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** Oldest TLS version served (OCPP security whitepaper: TLS 1.2 or newer). */
+export const TLS_MIN_VERSION = 'TLSv1.2';
+/** Shortest AuthorizationKey the OCA security whitepaper recommends. */
+export const MIN_AUTHORIZATION_KEY_LENGTH = 16;
 /** Real-time bound on a peer finishing the close handshake during {@link TestCsms.close}. */
 const SHUTDOWN_GRACE_MS = 2000;
 
@@ -73,8 +77,17 @@ export class TestCsms extends EventEmitter {
   /** Sockets closed at once for want of a subprotocol, until their close completes. */
   private readonly bare = new Set<WebSocket>();
 
+  /** Configuration that works but should not be so (a short AuthorizationKey); also emitted as 'warning' on listen(). Never contains a key. */
+  readonly warnings: readonly string[];
+
   constructor(private readonly options: TestCsmsOptions = {}) {
     super();
+    this.warnings = Object.entries(options.basicAuth ?? {})
+      .filter(([, key]) => key.length < MIN_AUTHORIZATION_KEY_LENGTH)
+      .map(
+        ([identity, key]) =>
+          `basicAuth: the AuthorizationKey of ${identity} is ${key.length} characters; the OCA security whitepaper asks for at least ${MIN_AUTHORIZATION_KEY_LENGTH}`,
+      );
     this.clock = options.clock ?? systemClock;
     this.prefix = options.pathPrefix ?? '/ocpp/';
     this.versions = options.versions ?? [...OCPP_VERSIONS];
@@ -88,10 +101,13 @@ export class TestCsms extends EventEmitter {
 
   async listen(opts: { host?: string; port?: number } = {}): Promise<{ host: string; port: number }> {
     if (this.listening !== undefined) throw new Error('the test CSMS is already listening');
+    for (const warning of this.warnings) this.emit('warning', warning);
     const host = opts.host ?? '127.0.0.1';
     const tls = this.options.tls;
     const server =
-      tls === undefined ? createHttpServer() : createHttpsServer({ cert: tls.cert, key: tls.key });
+      tls === undefined
+        ? createHttpServer()
+        : createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: TLS_MIN_VERSION });
     const wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
