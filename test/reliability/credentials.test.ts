@@ -383,8 +383,8 @@ describe('maxPayload at both ends', () => {
   it('the charge point closes on a frame above its maxPayload (ProtocolError) and reconnects; default 1 MiB', async () => {
     let big = 2048;
     const server = await startLoopback(
-      (ws, request, received) => {
-        answerBootAndHeartbeat('Accepted', 0)(ws, request, received);
+      (ws) => {
+        answerBootAndHeartbeat('Accepted', 0)(ws);
         ws.once('message', () =>
           ws.send(JSON.stringify([2, 'huge', 'DataTransfer', { vendorId: 'V', data: 'x'.repeat(big) }])),
         );
