@@ -33,7 +33,11 @@ export type ValidationFailure =
  */
 export class OcppValidator {
   private readonly ajv: Ajv;
-  private readonly compiled = new Map<string, ValidateFunction>();
+  /** Compiled schemas by version, direction and action (nested maps: no key string per lookup). */
+  private readonly compiled: Record<OcppVersion, Record<Direction, Map<string, ValidateFunction>>> = {
+    '1.6': { request: new Map(), response: new Map() },
+    '2.0.1': { request: new Map(), response: new Map() },
+  };
 
   constructor() {
     this.ajv = new Ajv({
@@ -110,13 +114,13 @@ export class OcppValidator {
     action: string,
     direction: Direction,
   ): ValidateFunction | undefined {
-    const key = `${version}|${direction}|${action}`;
-    const cached = this.compiled.get(key);
+    const cache = this.compiled[version][direction];
+    const cached = cache.get(action);
     if (cached !== undefined) return cached;
     const schema = officialSchema(version, action, direction);
     if (schema === undefined) return undefined;
     const compiled = this.ajv.compile(schema);
-    this.compiled.set(key, compiled);
+    cache.set(action, compiled);
     return compiled;
   }
 }
