@@ -19,26 +19,12 @@ import {
   optionWarnings,
 } from './options';
 import type { ReconnectPolicy } from './policy';
-import { ReconnectController } from './reconnect-controller';
+import { ReconnectController, type ReconnectMetrics } from './reconnect-controller';
 import { Session } from './session';
 import { type Transport, type TransportHandlers, WsTransport, type WsTransportOptions } from './transport';
 
-export interface ChargePointMetrics {
-  /** Total reconnect attempts scheduled over the charge point's life. */
-  reconnectAttempts: number;
-  /** Current attempt counter n (0 after Boot Accepted). */
-  attempt: number;
-  lastCloseReason?: CloseReason;
-  lastCloseCode?: number;
-  /** What ended the last connection or attempt, in words (e.g. "Unexpected server response: 503"). */
-  lastCloseDetail?: string;
-  /** HTTP status of the last refused upgrade (401, 404, 503 …). */
-  lastHttpStatus?: number;
-  /** Close seen → online, on the injected clock. */
-  lastReconnectDurationMs?: number;
-  /** Last scheduled delay. */
-  currentBackoffMs?: number;
-}
+/** Reconnect attempts, last close reason and detail, last reconnect duration, current back-off (SPEC §6). */
+export type ChargePointMetrics = ReconnectMetrics;
 
 export interface ChargePointEvents {
   /** A connect attempt starts (attempt 0 = first connection). */

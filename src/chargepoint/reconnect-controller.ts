@@ -35,7 +35,9 @@ export interface ReconnectControllerOptions {
 }
 
 export interface ReconnectMetrics {
+  /** Total reconnect attempts scheduled over the charge point's life. */
   reconnectAttempts: number;
+  /** Current attempt counter n (0 after Boot Accepted). */
   attempt: number;
   lastCloseReason?: CloseReason;
   lastCloseCode?: number;
@@ -43,7 +45,9 @@ export interface ReconnectMetrics {
   lastCloseDetail?: string;
   /** HTTP status of the last refused upgrade attempt (cleared by a successful open). */
   lastHttpStatus?: number;
+  /** Close seen → online, on the injected clock. */
   lastReconnectDurationMs?: number;
+  /** Last scheduled delay. */
   currentBackoffMs?: number;
 }
 
