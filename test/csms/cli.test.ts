@@ -155,4 +155,33 @@ describe('csms CLI with a real OCPP 1.6 client (ocpp-rpc)', () => {
     const [code] = (await within(15_000, 'exit after SIGTERM', exited)) as [number];
     assert.equal(code, 0, cli.output());
   });
+
+  it('--tls --basic-auth: a charge point that trusts the printed certificate and knows the key boots', async () => {
+    const cli = startCli(['--port', '0', '--tls', '--basic-auth', 'TLS001:a-key-of-more-than-16-chars']);
+    const [, url] = await cli.waitFor(/listening on (wss:\/\/\S+)/, 'the wss URL');
+    const [pem] = await cli.waitFor(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/,
+      'the certificate',
+    );
+    const { ChargePoint } = await import('../../src/chargepoint');
+    const cp = new ChargePoint({
+      url: (url as string).replace('{identity}', 'TLS001'),
+      ocppVersion: '1.6',
+      tls: { ca: pem },
+      basicAuth: { username: 'TLS001', password: 'a-key-of-more-than-16-chars' },
+    });
+    try {
+      const online = once(cp, 'online');
+      cp.start();
+      await within(10_000, 'the charge point online over wss with Basic auth', online);
+      await cli.waitFor(/TLS001#1 open, OCPP 1\.6/, 'the open');
+      assert.doesNotMatch(cli.output(), /a-key-of-more-than-16-chars/, 'the key is never printed');
+    } finally {
+      await cp.stop();
+    }
+    const exited = once(cli.child, 'exit');
+    cli.child.kill('SIGTERM');
+    const [code] = (await within(15_000, 'exit after SIGTERM', exited)) as [number];
+    assert.equal(code, 0, cli.output());
+  });
 });
