@@ -110,3 +110,10 @@ Then('the CSMS found nothing wrong', function (this: ConformanceWorld) {
 Then('the CSMS reports a {word} finding', async function (this: ConformanceWorld, kind: FindingKind) {
   await this.findingReported(kind);
 });
+
+When(
+  'the CSMS answers the next {word} with a message that breaks its schema',
+  function (this: ConformanceWorld, action: string) {
+    this.csmsAnswersInvalid(action);
+  },
+);

@@ -66,3 +66,21 @@ Feature: One connection at a time, on an agreed protocol
     Examples: OCPP 2.0.1
       | version |
       | 2.0.1   |
+
+  @SchemaValidity
+  Scenario Outline: The CSMS answers a heartbeat with a broken message (OCPP <version>)
+    Given the charge point speaks OCPP <version>
+    And the charge point is online
+    When the CSMS answers the next Heartbeat with a message that breaks its schema
+    Then it keeps sending heartbeats: 2 more arrive
+    And the CSMS found nothing wrong
+
+    @ocpp16
+    Examples: OCPP 1.6
+      | version |
+      | 1.6     |
+
+    @ocpp201
+    Examples: OCPP 2.0.1
+      | version |
+      | 2.0.1   |

@@ -35,6 +35,7 @@ export class ReferenceSut implements SutAdapter {
     cp.on('boot', (e) => note(`boot ${e.status} (interval ${e.intervalS} s)`));
     cp.on('online', () => note('online'));
     cp.on('offline', () => note('offline'));
+    cp.on('warning', (error) => note(`warning: ${error.message}`));
     this.cp = cp;
     cp.start();
   }

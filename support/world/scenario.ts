@@ -179,6 +179,10 @@ export class Scenario extends World<WorldParameters> {
     this.script().delayAnswers(ms, this.numbered.action);
   }
 
+  csmsAnswersInvalid(action: string): void {
+    this.script().answerInvalid(action, 1);
+  }
+
   csmsWithholdsAnswers(action: string): void {
     this.script().withholdAnswers(action);
   }
