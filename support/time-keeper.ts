@@ -9,6 +9,8 @@ export interface Probe {
   activity(): number;
   /** Calls back whenever something observable happens; returns an unsubscribe function. */
   subscribe(listener: () => void): () => void;
+  /** Why waiting is pointless (the charge point under test is gone), or undefined. */
+  failure(): string | undefined;
 }
 
 /** Thrown when an awaited condition does not come true in time; the message says what was seen. */
@@ -99,6 +101,7 @@ export class TimeKeeper {
     const deadline = start + withinMs;
     let found: T | undefined;
     await this.runVirtualUntil(clock, deadline, () => {
+      this.throwIfHopeless(what);
       found = check();
       return found !== undefined;
     });
@@ -132,6 +135,11 @@ export class TimeKeeper {
     }
   }
 
+  private throwIfHopeless(what: string): void {
+    const failure = this.probe.failure();
+    if (failure !== undefined) throw new WaitTimeoutError(`${what}: cannot happen any more: ${failure}`);
+  }
+
   private waitReal<T>(
     what: string,
     withinMs: number,
@@ -152,6 +160,7 @@ export class TimeKeeper {
       };
       const test = () => {
         try {
+          this.throwIfHopeless(what);
           const value = check();
           if (value !== undefined) finish(undefined, value);
         } catch (error) {

@@ -42,4 +42,6 @@ export interface SutAdapter {
   readonly chargePoint: ChargePoint | undefined;
   /** Output to attach to the report (an external process's stdout/stderr, the reference CP's event log). */
   output(): string;
+  /** Why the charge point can no longer take part (e.g. its process exited), or undefined. */
+  failure(): string | undefined;
 }

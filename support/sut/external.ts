@@ -94,11 +94,11 @@ export class ExternalSut implements SutAdapter {
     clearTimeout(killer);
   }
 
-  /** True when the process died on its own (for a clear failure message). */
-  exitedEarly(): string | undefined {
-    return this.child !== undefined && (this.child.exitCode !== null || this.child.signalCode !== null)
-      ? this.exitNote
-      : undefined;
+  /** The process died on its own while the scenario still needed it. */
+  failure(): string | undefined {
+    const child = this.child;
+    if (child === undefined || (child.exitCode === null && child.signalCode === null)) return undefined;
+    return `${this.name} ${this.exitNote}; its last output:\n${this.outputText.slice(-1500)}`;
   }
 
   ioPending(): boolean {

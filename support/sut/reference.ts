@@ -50,6 +50,10 @@ export class ReferenceSut implements SutAdapter {
     return this.cp?.ioPending() ?? false;
   }
 
+  failure(): string | undefined {
+    return undefined;
+  }
+
   output(): string {
     return this.log.join('\n');
   }

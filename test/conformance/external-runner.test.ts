@@ -95,4 +95,27 @@ describe('npm run conformance -- --sut FILE', () => {
     assert.match(result.stdout, /Conformance verdicts — broken charge point: no back-off/);
     assert.match(result.stdout, /^\d+ passed, \d+ failed, \d+ skipped$/m);
   });
+
+  it('finds the real faults of a charge point written on another stack (ocpp-rpc), and says what they are', async () => {
+    const reports = join(work, 'ocpp-rpc');
+    const tags = '@Backoff_ExpJitter and @ocpp16';
+    const result = await conformance(
+      ['--sut', 'examples/sut-ocpp-rpc-cp.json', '--tags', tags, '--reports', reports],
+      120_000,
+    );
+    assert.equal(result.code, 1, result.stdout.slice(-3000));
+    const { verdicts } = JSON.parse(readFileSync(join(reports, 'verdicts.json'), 'utf8')) as {
+      verdicts: ScenarioVerdict[];
+    };
+    const detail = (example: string) =>
+      verdicts.find((v) => v.scenario.includes(example))?.detail.join(' ') ?? '';
+    // Its back-off starts over on every successful open: attempt 2 comes at the initial delay.
+    assert.match(
+      detail('closed after the handshake'),
+      /attempt 2 reconnected after 1\d\d ms; expected 150–250 ms/,
+    );
+    // It gives up when its very first connection is refused: the wait ends at once, with the reason.
+    assert.match(detail('upgrade refused'), /cannot happen any more: .* exited with code 1/);
+    assert.ok(verdicts.every((v) => v.verdict === 'FAIL'));
+  });
 });
