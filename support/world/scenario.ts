@@ -1,6 +1,6 @@
 import { type IWorldOptions, World } from '@cucumber/cucumber';
 import type { ChargePoint, ChargePointFaults } from '../../src/chargepoint';
-import { DEFAULT_POLICY, type ReconnectPolicy, resolvePolicy } from '../../src/chargepoint/policy';
+import { DEFAULT_POLICY, type ReconnectPolicy } from '../../src/chargepoint/policy';
 import { type Clock, systemClock, VirtualClock } from '../../src/clock';
 import { type Finding, type FindingKind, type RecordedCall, TestCsms } from '../../src/csms';
 import type { Payload } from '../../src/ocpp/frames';
@@ -144,10 +144,6 @@ export class Scenario extends World<WorldParameters> {
     this.log(`policy in force: ${JSON.stringify(this.policy)}`);
   }
 
-  amendPolicy(change: Partial<ReconnectPolicy>): void {
-    this.policy = resolvePolicy({ ...this.policy, ...change });
-  }
-
   csmsAccepts(intervalS: number): void {
     this.heartbeatIntervalS = intervalS;
     this.script().bootAnswer('Accepted', intervalS);
@@ -182,10 +178,6 @@ export class Scenario extends World<WorldParameters> {
 
   csmsAnswersInvalid(action: string): void {
     this.script().answerInvalid(action, 1);
-  }
-
-  csmsWithholdsAnswers(action: string): void {
-    this.script().withholdAnswers(action);
   }
 
   csmsDropsOnNumberedMessage(n: number): void {
