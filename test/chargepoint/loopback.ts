@@ -1,9 +1,12 @@
-/** A plain `ws` server on 127.0.0.1 for transport tests (not the project's CSMS), and bounded waits. */
+/** A plain `ws` server on 127.0.0.1 for transport tests (not the project's CSMS), bounded waits, and a charge point to point at it. */
 
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
+import { ChargePoint, type ChargePointOptions } from '../../src/chargepoint';
+import { VirtualClock } from '../../src/clock';
+import { seeded } from './helpers';
 
 export interface Loopback {
   readonly wss: WebSocketServer;
@@ -82,4 +85,18 @@ export async function until(predicate: () => boolean, what: string, ms = 3000): 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** A 1.6 reference charge point on its own virtual clock with a seeded random source and a small policy. */
+export function virtualClockCp(url: string, options: Partial<ChargePointOptions> = {}, seed = 9) {
+  const clock = new VirtualClock(0);
+  const cp = new ChargePoint({
+    url,
+    ocppVersion: '1.6',
+    clock,
+    random: seeded(seed),
+    policy: { initialBackoffMs: 100, maxBackoffMs: 1600, jitterRatio: 0, resumeDelayMs: 250 },
+    ...options,
+  });
+  return { cp, clock };
 }

@@ -2,23 +2,10 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { ChargePoint, type ChargePointOptions } from '../../src/chargepoint';
-import { VirtualClock } from '../../src/clock';
-import { seeded } from './helpers';
-import { answerBootAndHeartbeat, startLoopback, until, waitFor } from './loopback';
+import type { ChargePointOptions } from '../../src/chargepoint';
+import { answerBootAndHeartbeat, startLoopback, until, virtualClockCp, waitFor } from './loopback';
 
-function makeCp(url: string, options: Partial<ChargePointOptions> = {}) {
-  const clock = new VirtualClock(0);
-  const cp = new ChargePoint({
-    url,
-    ocppVersion: '1.6',
-    clock,
-    random: seeded(9),
-    policy: { initialBackoffMs: 100, maxBackoffMs: 1600, jitterRatio: 0, resumeDelayMs: 250 },
-    ...options,
-  });
-  return { cp, clock };
-}
+const makeCp = (url: string, options: Partial<ChargePointOptions> = {}) => virtualClockCp(url, options);
 
 describe('transport over a real loopback ws server', () => {
   it('boots, goes online after the resume delay, heartbeats, and stop() closes with 1000', async () => {

@@ -19,26 +19,23 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { generate } from 'selfsigned';
 import { WebSocketServer } from 'ws';
-import { ChargePoint, type ChargePointOptions } from '../../src/chargepoint';
-import { VirtualClock } from '../../src/clock';
+import type { ChargePoint, ChargePointOptions } from '../../src/chargepoint';
 import { TestCsms } from '../../src/csms';
 import { ConnectionClosedError } from '../../src/ocpp';
-import { flush, seeded } from '../chargepoint/helpers';
-import { answerBootAndHeartbeat, startLoopback, until, waitFor } from '../chargepoint/loopback';
+import { flush } from '../chargepoint/helpers';
+import {
+  answerBootAndHeartbeat,
+  startLoopback,
+  until,
+  virtualClockCp,
+  waitFor,
+} from '../chargepoint/loopback';
 import { guardProcess } from './process-guard';
 
 const POLICY = { initialBackoffMs: 100, maxBackoffMs: 1600, jitterRatio: 0, resumeDelayMs: 50 };
 
 function makeCp(url: string, options: Partial<ChargePointOptions> = {}) {
-  const clock = new VirtualClock(0);
-  const cp = new ChargePoint({
-    url,
-    ocppVersion: '1.6',
-    clock,
-    random: seeded(11),
-    policy: POLICY,
-    ...options,
-  });
+  const { cp, clock } = virtualClockCp(url, { policy: POLICY, ...options }, 11);
   const closes: Array<{ reason: string; code: number; detail: string; httpStatus?: number }> = [];
   const backoffs: number[] = [];
   cp.on('closed', (info) => closes.push(info));
