@@ -130,7 +130,9 @@ export class Scenario extends World<WorldParameters> {
   async prepare(): Promise<void> {
     const port = this.sutFile?.command === null ? this.sutFile.csmsPort : 0;
     await this.csms.listen({ host: '127.0.0.1', port: port ?? 0 });
-    this.log(`charge point under test: ${this.sut.name}; ${this.keeper.virtual ? 'virtual' : 'system'} clock`);
+    this.log(
+      `charge point under test: ${this.sut.name}; ${this.keeper.virtual ? 'virtual' : 'system'} clock`,
+    );
     this.url = this.csms.url(this.identity);
   }
 
