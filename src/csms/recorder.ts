@@ -8,13 +8,11 @@ import type { Finding, FindingDraft } from './findings';
 /**
  * Actions whose payload is legitimately repeated (or empty), so an equal payload on a later
  * connection is not a re-send: they never count as `samePayload` duplicates. Empty payloads
- * never count either. Same-id duplicates count for every action.
+ * never count either. A StatusNotification counts only when it carries a `timestamp` (always in
+ * 2.0.1, optional in 1.6): two with the same instant are one event sent twice. Same-id duplicates
+ * count for every action.
  */
-const REPEATABLE_ACTIONS: ReadonlySet<string> = new Set([
-  'Heartbeat',
-  'BootNotification',
-  'StatusNotification',
-]);
+const REPEATABLE_ACTIONS: ReadonlySet<string> = new Set(['Heartbeat', 'BootNotification']);
 
 export interface Duplicate {
   first: RecordedCall;
@@ -200,5 +198,6 @@ export class Recorder extends EventEmitter {
 
 function payloadKey(call: RecordedCall): string | undefined {
   if (REPEATABLE_ACTIONS.has(call.action) || Object.keys(call.payload).length === 0) return undefined;
+  if (call.action === 'StatusNotification' && call.payload['timestamp'] === undefined) return undefined;
   return `${call.action}|${canonicalJson(call.payload)}`;
 }

@@ -55,19 +55,34 @@ describe('recorder (unit)', () => {
     );
   });
 
-  it('duplicates across connections: same id (any action), same action + deep-equal payload (not Heartbeat/Boot/Status, not empty)', () => {
+  it('duplicates across connections: same id (any action), same action + deep-equal payload (not Heartbeat/Boot, not a StatusNotification without timestamp, not empty)', () => {
     const recorder = new Recorder(new VirtualClock(0));
     const one = recorder.beginConnection('CP1', []);
     receiveCall(recorder, one, 'id-1', 'DataTransfer', { vendorId: 'v', data: '{"seq":1}' });
     receiveCall(recorder, one, 'id-2', 'DataTransfer', { vendorId: 'v', data: '{"seq":2}' });
     receiveCall(recorder, one, 'hb-1', 'Heartbeat', {});
     receiveCall(recorder, one, 's-1', 'StatusNotification', { connectorId: 1, status: 'Available' });
+    receiveCall(recorder, one, 't-1', 'StatusNotification', {
+      connectorId: 1,
+      status: 'Available',
+      timestamp: 'T1',
+    });
     receiveCall(recorder, one, 'x-1', 'MeterValues', {});
     const two = recorder.beginConnection('CP1', []);
     receiveCall(recorder, two, 'id-1', 'Heartbeat', {}); // same id
     receiveCall(recorder, two, 'id-9', 'DataTransfer', { data: '{"seq":2}', vendorId: 'v' }); // same payload, other key order
     receiveCall(recorder, two, 'hb-2', 'Heartbeat', {});
     receiveCall(recorder, two, 's-2', 'StatusNotification', { status: 'Available', connectorId: 1 });
+    receiveCall(recorder, two, 't-2', 'StatusNotification', {
+      timestamp: 'T1',
+      status: 'Available',
+      connectorId: 1,
+    });
+    receiveCall(recorder, two, 't-3', 'StatusNotification', {
+      connectorId: 1,
+      status: 'Available',
+      timestamp: 'T2',
+    });
     receiveCall(recorder, two, 'x-2', 'MeterValues', {});
     receiveCall(recorder, two, 'id-3', 'DataTransfer', { vendorId: 'v', data: '{"seq":3}' });
     const found = recorder.duplicates('CP1');
@@ -76,6 +91,7 @@ describe('recorder (unit)', () => {
       [
         ['id-1', 'id-1', true, false],
         ['id-2', 'id-9', false, true],
+        ['t-1', 't-2', false, true],
       ],
     );
   });
