@@ -32,7 +32,9 @@ async function measure(size: number, perChild: number): Promise<string[]> {
     const startedAt = fleet.start();
     const allOnline = await fleet.waitAllOnline(BOOT_TIMEOUT_MS);
     const bootS = allOnline ? (fleet.lastOnlineAt() - startedAt) / 1000 : Number.NaN;
-    await sleep(Math.min(2000, intervalS * 1000)); // let the heartbeat phase settle
+    // Warm-up, part of the method: one heartbeat interval (≤ 2 s) so every charge point is in its
+    // steady heartbeat rhythm before the measurement window opens.
+    await sleep(Math.min(2000, intervalS * 1000));
     const after = memory();
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();

@@ -8,7 +8,7 @@
  *   bash -c 'ulimit -n $(ulimit -Hn); node --expose-gc --require ts-node/register bench/herd.ts [--size 10000] [--smoke]'
  */
 import { DEFAULT_POLICY } from '../src/chargepoint';
-import { Fleet, fdLimit, sleep } from './fleet/fleet';
+import { Fleet, fdLimit } from './fleet/fleet';
 import type { HerdRecord } from './fleet/protocol';
 import { benchArgs } from './lib/args';
 import { fmt, machine, printTable, quantile } from './lib/stats';
@@ -40,9 +40,7 @@ async function herd(jitter: number, perChild: number): Promise<HerdResult> {
     if (!(await fleet.waitAllOnline(BOOT_TIMEOUT_MS))) {
       throw new Error(`only ${fleet.online()}/${size} charge points came online`);
     }
-    await sleep(args.smoke ? 100 : 500);
-    fleet.mark();
-    await sleep(args.smoke ? 100 : 300); // the mark reaches every child before the drop
+    await fleet.mark();
     const dropAt = Date.now();
     await fleet.dropAll();
     const allBack = await fleet.waitAllBack(BACK_TIMEOUT_MS);

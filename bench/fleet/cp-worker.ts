@@ -101,6 +101,7 @@ process.on('message', (message: ToWorker) => {
       marked = true;
       back = 0;
       records = fleet.map(() => ({ attempts: [], closedAt: undefined, onlineAt: undefined }));
+      send({ type: 'marked' });
       return;
     case 'report':
       send({ type: 'report', records: records as HerdRecord[], rssBytes: process.memoryUsage().rss });

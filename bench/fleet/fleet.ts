@@ -116,7 +116,7 @@ export class Fleet {
   }
 
   online(): number {
-    return this.children.reduce((sum, c) => sum + c.progress.online, 0);
+    return this.total('online');
   }
 
   lastOnlineAt(): number {
@@ -124,39 +124,35 @@ export class Fleet {
   }
 
   warnings(): number {
-    return this.children.reduce((sum, c) => sum + c.progress.warnings, 0);
-  }
-
-  /** Resolves true when all are online (progress arrives every 100 ms), false after `timeoutMs`. */
-  async waitAllOnline(timeoutMs: number): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      if (this.online() >= this.options.size) return true;
-      await sleep(50);
-    }
-    return this.online() >= this.options.size;
+    return this.total('warnings');
   }
 
   /** Charge points online again since the mark. */
   back(): number {
-    return this.children.reduce((sum, c) => sum + c.progress.back, 0);
+    return this.total('back');
+  }
+
+  /** Resolves true when all are online, false after `timeoutMs`. */
+  waitAllOnline(timeoutMs: number): Promise<boolean> {
+    return this.waitAll(() => this.online(), timeoutMs);
   }
 
   /** Resolves true when all are back online since the mark, false after `timeoutMs`. */
-  async waitAllBack(timeoutMs: number): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      if (this.back() >= this.options.size) return true;
-      await sleep(50);
-    }
-    return this.back() >= this.options.size;
+  waitAllBack(timeoutMs: number): Promise<boolean> {
+    return this.waitAll(() => this.back(), timeoutMs);
   }
 
-  /** Children start recording connect attempts and online times; the CSMS its upgrade requests. */
-  mark(): void {
+  /** Children start recording connect attempts and online times, the CSMS its upgrade requests; resolves when every child has. */
+  async mark(): Promise<void> {
     this.upgrades = [];
     this.recordUpgrades = true;
-    for (const child of this.children) this.send(child, { type: 'mark' });
+    await Promise.all(
+      this.children.map((c) => {
+        const answer = this.waitFor(c, 'marked', READY_TIMEOUT_MS);
+        this.send(c, { type: 'mark' });
+        return answer;
+      }),
+    );
   }
 
   /** The CSMS drops every connection at once (TCP destroyed, no close frame). */
@@ -195,6 +191,27 @@ export class Fleet {
       }),
     );
     await this.csms.close();
+  }
+
+  private total(key: 'online' | 'warnings' | 'back'): number {
+    return this.children.reduce((sum, c) => sum + c.progress[key], 0);
+  }
+
+  /** Re-checks `count` on every progress report (every 100 ms per child) until it reaches the fleet size. */
+  private waitAll(count: () => number, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const finish = (done: boolean) => {
+        clearTimeout(timer);
+        for (const c of this.children) c.process.off('message', check);
+        resolve(done);
+      };
+      const check = () => {
+        if (count() >= this.options.size) finish(true);
+      };
+      const timer = setTimeout(() => finish(count() >= this.options.size), timeoutMs);
+      for (const c of this.children) c.process.on('message', check);
+      check();
+    });
   }
 
   private send(child: Child, message: ToWorker): void {

@@ -29,6 +29,8 @@ export interface HerdRecord {
 
 export type FromWorker =
   | { type: 'ready' }
+  /** The child has started recording (answer to 'mark'). */
+  | { type: 'marked' }
   | {
       type: 'progress';
       started: number;
