@@ -15,7 +15,8 @@ import type { OcppVersion } from '../../src/ocpp';
 import { seeded } from '../chargepoint/helpers';
 import { type Loopback, startLoopback, until, waitFor } from '../chargepoint/loopback';
 import { fcSeed } from './fc-seed';
-import { type FuzzFrame, generateFrames, INVALID_UTF8, prototypeSnapshot } from './fuzz-frames';
+import { fuzzBatch } from './fuzz-batch';
+import { INVALID_UTF8, prototypeSnapshot } from './fuzz-frames';
 import { checkAnswers } from './fuzz-oracle';
 import { guardProcess, type ProcessGuard } from './process-guard';
 
@@ -118,24 +119,17 @@ describe('fuzzing the reference charge point', () => {
         const problems: string[] = [];
         while (sent < FRAMES_PER_VERSION && Date.now() - started < TIME_BUDGET_MS) {
           const idPrefix = `b${batchNo}n`;
-          const frames: FuzzFrame[] = generateFrames(rng, Math.min(BATCH, FRAMES_PER_VERSION - sent), {
+          const { frames, replies } = await fuzzBatch(
+            peer,
+            rng,
+            Math.min(BATCH, FRAMES_PER_VERSION - sent),
             idPrefix,
-            hugeBytes: 100_000,
-            binary: true,
-          });
-          const from = peer.frames.length;
-          for (const f of frames) {
-            if (f.kind === 'text') peer.ws.send(f.text);
-            else peer.ws.send(f.data, { binary: true });
-          }
-          const sentinel = `sentinel-${batchNo}`;
-          peer.ws.send(JSON.stringify([2, sentinel, 'DataTransfer', { vendorId: 'OpenReconnect' }]));
-          await until(
-            () => peer.frames.slice(from).some((t) => t.startsWith(`[3,"${sentinel}"`)),
-            `the answer to ${sentinel}`,
-            10_000,
+            {
+              id: `sentinel-${batchNo}`,
+              action: 'DataTransfer',
+              payload: { vendorId: 'OpenReconnect' },
+            },
           );
-          const replies = peer.frames.slice(from).filter((t) => !t.startsWith(`[3,"${sentinel}"`));
           problems.push(
             ...checkAnswers({ version, frames, replies, idPrefix, answersUnreadable: version === '2.0.1' }),
           );

@@ -14,7 +14,8 @@ import type { OcppVersion } from '../../src/ocpp';
 import { seeded } from '../chargepoint/helpers';
 import { until } from '../chargepoint/loopback';
 import { fcSeed } from './fc-seed';
-import { type FuzzFrame, generateFrames, INVALID_UTF8, prototypeSnapshot } from './fuzz-frames';
+import { fuzzBatch } from './fuzz-batch';
+import { INVALID_UTF8, prototypeSnapshot } from './fuzz-frames';
 import { checkAnswers } from './fuzz-oracle';
 import { guardProcess, type ProcessGuard } from './process-guard';
 
@@ -100,29 +101,17 @@ describe('fuzzing the test CSMS', () => {
         let batchNo = 0;
         while (sent < FRAMES_PER_VERSION && Date.now() - started < TIME_BUDGET_MS) {
           const idPrefix = `c${batchNo}n`;
-          const frames: FuzzFrame[] = generateFrames(rng, Math.min(BATCH, FRAMES_PER_VERSION - sent), {
+          const { frames, replies } = await fuzzBatch(
+            fuzz,
+            rng,
+            Math.min(BATCH, FRAMES_PER_VERSION - sent),
             idPrefix,
-            hugeBytes: 100_000,
-            binary: true,
-          });
-          const from = fuzz.frames.length;
-          for (const f of frames) {
-            if (f.kind === 'text') fuzz.ws.send(f.text);
-            else fuzz.ws.send(f.data, { binary: true });
-          }
-          const sentinel = `sentinel-${batchNo}`;
-          fuzz.ws.send(JSON.stringify([2, sentinel, 'Heartbeat', {}]));
-          await until(
-            () =>
-              fuzz.frames
-                .slice(from)
-                .some((t) => t.startsWith(`[3,"${sentinel}"`) || t.startsWith(`[4,"${sentinel}"`)),
-            `the answer to ${sentinel}`,
-            10_000,
+            {
+              id: `sentinel-${batchNo}`,
+              action: 'Heartbeat',
+              payload: {},
+            },
           );
-          const replies = fuzz.frames
-            .slice(from)
-            .filter((t) => !t.startsWith(`[3,"${sentinel}"`) && !t.startsWith(`[4,"${sentinel}"`));
           problems.push(...checkAnswers({ version, frames, replies, idPrefix, answersUnreadable: true }));
           // The control charge point on another connection is answered as usual, every batch.
           const controlFrom = control.frames.length;
