@@ -177,9 +177,33 @@ export class ConformanceWorld extends MessageChecks {
     };
   }
 
-  lastCheck(): { action: string; failure: ValidationFailure | undefined } {
+  private lastCheck(): ValidationFailure | undefined {
     if (this.checked === undefined) throw new Error('no message was checked in this scenario');
-    return this.checked;
+    return this.checked.failure;
+  }
+
+  /** The checked message was rejected, and one of the reasons is that `field` (a JSON path) is missing. */
+  rejectedForMissing(field: string): void {
+    const failure = this.lastCheck();
+    if (failure?.kind !== 'invalid')
+      throw new Error(`the message was not rejected (${failure?.kind ?? 'it is valid'})`);
+    const issues = failure.errors.map((e) => `${e.path} ${e.rule}`);
+    this.log(`schema violations: ${issues.join('; ')}`);
+    if (!issues.includes(`/${field} required`)) {
+      throw new Error(`the missing field "${field}" is not among the violations: ${issues.join('; ')}`);
+    }
+  }
+
+  /** The OCPP-J error code a CALLERROR answering the checked message would carry. */
+  answeredWith(code: string): void {
+    const failure = this.lastCheck();
+    const actual = failure?.kind === 'invalid' ? failure.code : 'no error';
+    if (actual !== code) throw new Error(`the answer would be ${actual}, expected ${code}`);
+  }
+
+  accepted(): void {
+    const failure = this.lastCheck();
+    if (failure !== undefined) throw new Error(`the message was rejected: ${JSON.stringify(failure)}`);
   }
 
   /** The reference charge point's ledger of how each numbered call settled. */
