@@ -327,7 +327,6 @@ export class Scenario extends World<WorldParameters> {
   }
 
   csmsStopsAnsweringPings(): void {
-    this.lastDrop = { at: this.clock.now(), connection: this.obs.latestConnection()?.index ?? 0 };
     this.script().answerPings(false);
   }
 
